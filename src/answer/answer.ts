@@ -1,0 +1,133 @@
+/**
+ * Question → Answer: verbatim excerpts with numbered citations, or an honest abstention.
+ * Nothing here writes text of its own; every excerpt is a slice of an article, unchanged.
+ */
+import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core/types.js';
+import { citedError } from '../core/errors.js';
+import { analyzeText } from '../nlp/analysis.js';
+import type { Searcher, SearchHit } from '../search/search.js';
+import { groupNearIdentical } from './near-duplicates.js';
+
+export interface AnswerOptions {
+  /** Excerpts per answer (a page). */
+  excerpts: number;
+  /** Skip this many excerpts (for "more excerpts"). */
+  offset: number;
+  /**
+   * The relevance floor: a sentence is quoted only if it (with its context) covers at least this
+   * share of the question's idf weight. Words the corpus never uses weigh the most, so a question
+   * whose key word is absent ("the capital of Australia") falls below it and Cited abstains.
+   */
+  minCoverage: number;
+  /** Excerpts after the first must score at least this share of the best one. */
+  relativeScore: number;
+  /** Term-set Jaccard similarity at which sentences count as the same report (see near-duplicates.ts). */
+  duplicateSimilarity: number;
+  /** An excerpt takes in the adjacent sentence that completes it only while both fit in this many characters. */
+  maxExcerptLength: number;
+  maxQuestionLength: number;
+  /** Sentences that may be quoted (source filter, moderation); all when absent. */
+  allow?: (sentence: Sentence) => boolean;
+}
+
+export const defaultAnswerOptions: AnswerOptions = {
+  excerpts: 3,
+  offset: 0,
+  minCoverage: 0.55,
+  relativeScore: 0.3,
+  duplicateSimilarity: 0.6,
+  maxExcerptLength: 700,
+  maxQuestionLength: 4000,
+};
+
+/** How many ranked sentences to consider before the floor and merging. */
+const CANDIDATES = 100;
+
+interface Passage {
+  hit: SearchHit;
+  /** Sentences quoted, in text order (the hit's sentence, maybe with a neighbour). */
+  sentences: Sentence[];
+}
+
+export function answerQuestion(
+  question: string,
+  searcher: Searcher,
+  articles: ReadonlyMap<string, Article>,
+  options: AnswerOptions,
+): Answer {
+  const trimmed = question.trim();
+  if (trimmed === '') throw citedError('EMPTY_QUESTION');
+  if (trimmed.length > options.maxQuestionLength) throw citedError('QUESTION_TOO_LONG', trimmed.length, options.maxQuestionLength);
+
+  const result = searcher.search(trimmed, CANDIDATES);
+  const allow = options.allow ?? (() => true);
+  const allowed = result.hits.filter((h) => allow(h.sentence));
+  const top = allowed[0];
+  const base = { question: trimmed, terms: result.terms };
+  if (!top || top.coverage < options.minCoverage) {
+    return { ...base, abstained: true, excerpts: [], citations: [], more: false };
+  }
+  const relevant = allowed.filter((h) => h.coverage >= options.minCoverage && h.score >= top.score * options.relativeScore);
+
+  // One passage per hit; a passage whose sentences another (better) passage already quotes is dropped.
+  const quoted = new Set<string>();
+  const passages: Passage[] = [];
+  for (const hit of relevant) {
+    const sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength);
+    if (sentences.some((s) => quoted.has(s.id))) continue;
+    sentences.forEach((s) => quoted.add(s.id));
+    passages.push({ hit, sentences });
+  }
+  const groups = groupNearIdentical(passages, (p) => new Set(searcher.termsOf(analyzeText(p.hit.sentence.text))), options.duplicateSimilarity);
+  const page = groups.slice(options.offset, options.offset + options.excerpts);
+
+  const citations: Citation[] = [];
+  const numberOf = (articleId: string): number => {
+    const existing = citations.find((c) => c.articleId === articleId);
+    if (existing) return existing.number;
+    const { title, date, url, outlet } = articles.get(articleId)!;
+    citations.push({ number: citations.length + 1, articleId, title, date, url, outlet });
+    return citations.length;
+  };
+  const excerpts: Excerpt[] = page.map(([lead, ...duplicates]) => {
+    const { hit, sentences } = lead!;
+    const article = articles.get(hit.sentence.articleId)!;
+    const start = sentences[0]!.start;
+    return {
+      text: article.text.slice(start, sentences.at(-1)!.end),
+      score: hit.score,
+      sentenceIds: sentences.map((s) => s.id),
+      duplicateIds: duplicates.map((d) => d.hit.sentence.id),
+      citations: [...new Set([lead!, ...duplicates].map((p) => numberOf(p.hit.sentence.articleId)))],
+      highlights: sentences.flatMap((s) => highlight(s, hit, searcher).map((h) => ({ start: h.start + s.start - start, end: h.end + s.start - start }))),
+    };
+  });
+  return { ...base, abstained: false, excerpts, citations, more: groups.length > options.offset + options.excerpts };
+}
+
+/**
+ * The hit's sentence, joined with the adjacent sentence of the same paragraph that supplied
+ * question words it lacks ("Meanwhile, the government declared a state of emergency. The order
+ * will last 30 days."), so the quote answers on its own. The pair is still one verbatim slice.
+ */
+function withCompletingNeighbour(hit: SearchHit, articles: ReadonlyMap<string, Article>, allow: (s: Sentence) => boolean, maxLength: number): Sentence[] {
+  const own = hit.sentence;
+  const neighbour = hit.neighbours.find((n) => n.paragraph === own.paragraph && allow(n));
+  if (!neighbour) return [own];
+  const pair = neighbour.position < own.position ? [neighbour, own] : [own, neighbour];
+  const article = articles.get(own.articleId)!;
+  const between = article.sentences.slice(pair[0]!.position + 1, pair[1]!.position);
+  if (between.length > 0 || pair[1]!.end - pair[0]!.start > maxLength) return [own];
+  return pair;
+}
+
+/** Where the question's words occur in one quoted sentence. */
+function highlight(sentence: Sentence, hit: SearchHit, searcher: Searcher): Span[] {
+  const wanted = new Set([...hit.matched, ...hit.context]);
+  return analyzeText(sentence.text)
+    .filter((token) => {
+      const [term] = searcher.termsOf([token]);
+      return term !== undefined && wanted.has(term);
+    })
+    .map((token) => ({ start: token.start, end: token.end }));
+}

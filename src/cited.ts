@@ -1,0 +1,131 @@
+/**
+ * The public surface of Cited's core: load a corpus, ask questions, list sources.
+ * Adapters (console, CLI, Discord) use only this module and the types it exports.
+ *
+ *   const cited = await createCited({ corpusDir: 'corpus' });
+ *   const answer = cited.ask('How many troops has Russia amassed?');
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { projectRoot } from './core/paths.js';
+import type { Answer, Article, LoadWarning } from './core/types.js';
+import { defaultBM25, type BM25Params } from './search/bm25.js';
+import type { ContextWeights } from './search/index.js';
+import { Searcher, type SearchResult } from './search/search.js';
+import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
+import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
+import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
+import { defaultBoilerplate } from './corpus/boilerplate.js';
+
+export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
+export { CitedError, isCitedError } from './core/errors.js';
+
+/** The corpus shipped with Cited. */
+export const bundledCorpus = join(projectRoot(), 'corpus');
+
+export interface Options {
+  /** Folder of article `.txt` files (plus optional `sources.json`, `aliases.txt`). Default: the bundled corpus. */
+  corpusDir: string;
+  /** Largest article file read, in bytes. Default 5 MiB. */
+  maxArticleBytes: number;
+  /** Sentences matching any of these are never quoted. Default: syndication notices and the like. */
+  boilerplate: readonly RegExp[];
+  /** BM25 parameters. Default k1 1.2, b 0.75. */
+  bm25: BM25Params;
+  /** How much a sentence's neighbours and article title add to its score. */
+  context: ContextWeights;
+  /** Excerpts, relevance floor, merging and question limits (see answer.ts). */
+  answer: Omit<AnswerOptions, 'offset' | 'allow'>;
+  /** Called with every problem met while loading (default: none; the warnings are also returned). */
+  onWarning?: (warning: LoadWarning) => void;
+}
+
+export const defaults: Options = {
+  corpusDir: bundledCorpus,
+  maxArticleBytes: 5 * 1024 * 1024,
+  boilerplate: defaultBoilerplate,
+  bm25: defaultBM25,
+  context: { neighbour: 0.3, title: 0.15, coverage: 0.5 },
+  answer: {
+    excerpts: defaultAnswerOptions.excerpts,
+    minCoverage: defaultAnswerOptions.minCoverage,
+    relativeScore: defaultAnswerOptions.relativeScore,
+    duplicateSimilarity: defaultAnswerOptions.duplicateSimilarity,
+    maxExcerptLength: defaultAnswerOptions.maxExcerptLength,
+    maxQuestionLength: defaultAnswerOptions.maxQuestionLength,
+  },
+};
+
+/** Options given by a caller: any field may be left out, nested groups field by field. */
+export type UserOptions = Partial<Omit<Options, 'bm25' | 'context' | 'answer'>> & {
+  bm25?: Partial<BM25Params>;
+  context?: Partial<ContextWeights>;
+  answer?: Partial<Options['answer']>;
+};
+
+export function mergeOptions(options: UserOptions = {}): Options {
+  return {
+    ...defaults,
+    ...options,
+    bm25: { ...defaults.bm25, ...options.bm25 },
+    context: { ...defaults.context, ...options.context },
+    answer: { ...defaults.answer, ...options.answer },
+  };
+}
+
+export interface AskOptions {
+  /** Excerpts to return (default: options.answer.excerpts). */
+  limit?: number;
+  /** Excerpts to skip, for paging. */
+  offset?: number;
+  /** Quote only from these article ids. */
+  sources?: readonly string[];
+}
+
+export interface Cited {
+  readonly options: Options;
+  readonly articles: readonly Article[];
+  readonly warnings: readonly LoadWarning[];
+  /** Number of sentences that can be quoted. */
+  readonly sentenceCount: number;
+  ask(question: string, options?: AskOptions): Answer;
+  search(question: string, limit?: number): SearchResult;
+  article(id: string): Article | undefined;
+}
+
+export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
+  const options = mergeOptions(userOptions);
+  const corpusDir = resolve(options.corpusDir);
+  const corpus = loadCorpus(corpusDir, options);
+  const warnings = [...corpus.warnings];
+  const aliases = readAliases(corpusDir, warnings);
+  for (const warning of warnings) options.onWarning?.(warning);
+
+  const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context });
+  const byId = new Map(corpus.articles.map((a) => [a.id, a]));
+  return {
+    options,
+    articles: corpus.articles,
+    warnings,
+    sentenceCount: searcher.size,
+    ask(question, ask = {}) {
+      const sources = ask.sources ? new Set(ask.sources) : null;
+      return answerQuestion(question, searcher, byId, {
+        ...options.answer,
+        excerpts: ask.limit ?? options.answer.excerpts,
+        offset: ask.offset ?? 0,
+        ...(sources ? { allow: (s) => sources.has(s.articleId) } : {}),
+      });
+    },
+    search: (question, limit) => searcher.search(question, limit),
+    article: (id) => byId.get(id),
+  };
+}
+
+function readAliases(dir: string, warnings: LoadWarning[]): AliasRules {
+  const path = join(dir, ALIASES_FILE);
+  if (!existsSync(path)) return noAliases;
+  return parseAliases(readFileSync(path, 'utf8'), (line, why) =>
+    warnings.push({ file: ALIASES_FILE, message: `line ${line} ignored: ${why}` }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Every failure a user or operator can meet has a code and a message that says what to do.
+ * Code raises `citedError(code, ...)`; the adapters (console, CLI, Discord) turn a CitedError
+ * into a user-facing message in one place each, and treat anything else as an internal error.
+ */
+const messages = {
+  EMPTY_QUESTION: () => 'Ask a question, for example: /ask How many troops has Russia amassed?',
+  QUESTION_TOO_LONG: (length: number, limit: number) =>
+    `That question is ${length.toLocaleString('en-US')} characters long; the limit is ${limit.toLocaleString('en-US')}. Shorten it to the claim or question you want checked.`,
+  NO_SEARCHABLE_WORDS: () =>
+    'That question has no words to search for. Ask with words, for example: /ask What did Peskov say?',
+  ONLY_COMMON_WORDS: (words: string) =>
+    `That question has only common words (${words}). Add a name, place, number or topic to search for.`,
+  UNKNOWN_COMMAND: (name: string) => `There is no command /${name}. Type /help to see the commands.`,
+  MISSING_OPTION: (command: string, option: string) => `/${command} needs ${option}. Type /help to see how to use it.`,
+  CORPUS_NOT_FOUND: (dir: string) => `The corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of article .txt files.`,
+  CORPUS_EMPTY: (dir: string) => `No readable articles in ${dir}. Add article .txt files (see README, "The corpus").`,
+  BAD_SOURCES_FILE: (file: string, why: string) => `${file} is not valid: ${why}. Fix or remove it; see README, "The corpus".`,
+  BAD_ALIASES_FILE: (file: string, line: number, why: string) => `${file}, line ${line}: ${why}.`,
+  BAD_CONFIG: (name: string, why: string) => `Configuration ${name}: ${why}.`,
+} as const;
+
+export type ErrorCode = keyof typeof messages;
+
+export class CitedError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'CitedError';
+    this.code = code;
+  }
+}
+
+export function citedError<C extends ErrorCode>(code: C, ...args: Parameters<(typeof messages)[C]>): CitedError {
+  const format = messages[code] as (...a: unknown[]) => string;
+  return new CitedError(code, format(...args));
+}
+
+export function isCitedError(value: unknown): value is CitedError {
+  return value instanceof CitedError;
+}

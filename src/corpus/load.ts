@@ -1,0 +1,157 @@
+/**
+ * Reads a corpus folder into articles and sentences. Every `*.txt` file is an article (except
+ * `aliases.txt`, the spelling-variant file); `sources.json` supplies or corrects metadata. A file
+ * that cannot be used is skipped with a warning that names it: loading never stops on one bad file.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Article, ArticleMeta, LoadWarning, Sentence } from '../core/types.js';
+import { citedError, isCitedError } from '../core/errors.js';
+import { analyzeParagraph, analyzeText, type WordToken } from '../nlp/analysis.js';
+import { parseArticle } from './parse.js';
+import { readArticleFile } from './read-file.js';
+import { outletFromUrl } from './outlet.js';
+import { isBoilerplate } from './boilerplate.js';
+import { joinOpenQuotes } from './quotes.js';
+import { readSourcesFile, type SourcesFile } from './sources-file.js';
+
+export const ALIASES_FILE = 'aliases.txt';
+export const SOURCES_FILE = 'sources.json';
+
+export interface LoadOptions {
+  maxArticleBytes: number;
+  boilerplate: readonly RegExp[];
+}
+
+/** A sentence with its word tokens, kept only while the index is built. */
+export interface AnalyzedSentence {
+  sentence: Sentence;
+  tokens: WordToken[];
+}
+
+export interface LoadedCorpus {
+  articles: Article[];
+  /** Sentences fit to quote (not excluded), in corpus order. */
+  analyzed: AnalyzedSentence[];
+  /** Word tokens of each article's title, same order as `articles`. */
+  titles: WordToken[][];
+  warnings: LoadWarning[];
+}
+
+export function loadCorpus(dir: string, options: LoadOptions): LoadedCorpus {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', dir);
+  const warnings: LoadWarning[] = [];
+  let sources: SourcesFile = new Map();
+  if (existsSync(join(dir, SOURCES_FILE))) {
+    try {
+      sources = readSourcesFile(join(dir, SOURCES_FILE));
+    } catch (error) {
+      if (!isCitedError(error)) throw error;
+      warnings.push({ file: SOURCES_FILE, message: `${error.message} It was ignored.` });
+    }
+  }
+
+  const files = readdirSync(dir).sort();
+  const articles: Article[] = [];
+  const analyzed: AnalyzedSentence[] = [];
+  const titles: WordToken[][] = [];
+  for (const file of files) {
+    if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) continue;
+    const path = join(dir, file);
+    if (!statSync(path).isFile()) continue;
+    if (!file.toLowerCase().endsWith('.txt')) {
+      warnings.push({ file, message: 'skipped: only .txt files are read as articles' });
+      continue;
+    }
+    const read = readArticleFile(path, options.maxArticleBytes);
+    if (!read.ok) {
+      warnings.push({ file, message: read.message });
+      continue;
+    }
+    const id = file.replace(/\.txt$/i, '');
+    const loaded = buildArticle(id, file, read.text, sources.get(id), options);
+    for (const message of loaded.notes) warnings.push({ file, message });
+    if (loaded.analyzed.length === 0) {
+      warnings.push({ file, message: 'skipped: no sentences to quote in it' });
+      continue;
+    }
+    articles.push(loaded.article);
+    analyzed.push(...loaded.analyzed);
+    titles.push(loaded.article.title ? analyzeText(loaded.article.title) : []);
+  }
+  for (const id of sources.keys()) {
+    if (!articles.some((a) => a.id === id)) warnings.push({ file: SOURCES_FILE, message: `"${id}" names no article in the corpus` });
+  }
+  return { articles, analyzed, titles, warnings };
+}
+
+function buildArticle(id: string, file: string, raw: string, override: Partial<ArticleMeta> | undefined, options: LoadOptions) {
+  const parsed = parseArticle(raw);
+  const { text } = parsed;
+  const meta: ArticleMeta = { title: null, date: null, url: null, outlet: null, ...parsed.meta };
+  const metaOrigin = { ...parsed.origin };
+  for (const [key, value] of Object.entries(override ?? {}) as [keyof ArticleMeta, string | null][]) {
+    meta[key] = value;
+    metaOrigin[key] = 'sources.json';
+  }
+  if (meta.outlet === null && meta.url !== null && override?.outlet === undefined) meta.outlet = outletFromUrl(meta.url);
+
+  // A line repeated word for word is a photo caption or a scraping slip: quote it at most once.
+  const lineCounts = new Map<string, number>();
+  for (const p of parsed.paragraphs) {
+    const line = text.slice(p.start, p.end);
+    lineCounts.set(line, (lineCounts.get(line) ?? 0) + 1);
+  }
+
+  const sentences: Sentence[] = [];
+  const analyzed: AnalyzedSentence[] = [];
+  const seen = new Set<string>();
+  const ids = new Set<string>();
+  parsed.paragraphs.forEach((p, paragraph) => {
+    const line = text.slice(p.start, p.end);
+    const caption = (lineCounts.get(line) ?? 0) > 1 && !/[.!?"”’)]$/.test(line);
+    const spans = analyzeParagraph(line);
+    for (const group of joinOpenQuotes(line, spans)) {
+      const first = spans[group[0]!]!;
+      const span = { start: first.start, end: spans[group.at(-1)!]!.end, tokens: group.flatMap((g) => spans[g]!.tokens) };
+      const start = p.start + span.start;
+      const end = p.start + span.end;
+      const sentenceText = text.slice(start, end);
+      const key = sentenceText.replace(/\s+/g, ' ');
+      const excluded = caption
+        ? 'caption'
+        : isBoilerplate(sentenceText, options.boilerplate)
+          ? 'boilerplate'
+          : seen.has(key)
+            ? 'duplicate'
+            : undefined;
+      seen.add(key);
+      const sentence: Sentence = {
+        id: uniqueId(`${id}#${createHash('sha1').update(key).digest('hex').slice(0, 10)}`, ids),
+        articleId: id,
+        position: sentences.length,
+        paragraph,
+        text: sentenceText,
+        start,
+        end,
+        ...(excluded ? { excluded } : {}),
+      };
+      sentences.push(sentence);
+      if (!excluded) {
+        const tokens = span.tokens.map((t) => ({ ...t, start: t.start - span.start, end: t.end - span.start }));
+        analyzed.push({ sentence, tokens });
+      }
+    }
+  });
+  const article: Article = { id, file, ...meta, text, sentences, metaOrigin };
+  return { article, analyzed, notes: parsed.notes };
+}
+
+/** Sentence ids come from the text, so they survive re-indexing; a repeat gets `~2`, `~3`… */
+function uniqueId(base: string, taken: Set<string>): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}~${n}`;
+  taken.add(id);
+  return id;
+}

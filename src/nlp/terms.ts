@@ -1,0 +1,55 @@
+/**
+ * From wink-nlp tokens to index terms: fold what wink-nlp leaves apart (diacritics, apostrophes,
+ * thousands separators), fold spelling variants onto one form, then stem. The corpus and the
+ * questions go through exactly these functions, so they always meet.
+ */
+import { stem, type WordToken } from './analysis.js';
+
+/**
+ * The searchable form of a token before variant folding, or null when it carries nothing
+ * (stop words, possessive 's, single letters).
+ */
+export function foldToken(token: WordToken): string | null {
+  if (token.kind === 'number') return foldNumber(token.normal);
+  const number = NUMBER_WORDS.get(token.normal);
+  if (number !== undefined) return number;
+  if (token.stop && !NOT_STOP_WORDS.has(token.normal)) return null;
+  return foldWord(token.normal);
+}
+
+/**
+ * wink-nlp's stop list drops words that carry the point of a news question ("How long will the
+ * order last?", "When is the next summit?"); these are searched for all the same.
+ */
+const NOT_STOP_WORDS = new Set(['last', 'first', 'next']);
+
+/** Counting words become digits, so "five days" and "5 days" meet ("one" stays a stop word: it is mostly a pronoun). */
+const NUMBER_WORDS = new Map(
+  ['two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty'].map(
+    (word, i) => [word, String(i + 2)] as const,
+  ),
+);
+
+/** `150,000` and `150000` become one term; leading zeros go; decimals stay as written. */
+export function foldNumber(normal: string): string | null {
+  const plain = normal.replace(/[,_\s]/g, '');
+  const [whole = '', fraction] = plain.split('.');
+  const trimmed = whole.replace(/^0+(?=\d)/, '');
+  const folded = fraction === undefined ? trimmed : `${trimmed}.${fraction}`;
+  return folded.length > 0 ? folded : null;
+}
+
+/** Diacritics, apostrophes and inner dots (`u.s.` → `us`) go; one-letter leftovers are dropped. */
+export function foldWord(normal: string): string | null {
+  const folded = normal
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['’‘`.]/g, '')
+    .replace(/^[-–—]+|[-–—]+$/g, '');
+  return folded.length > 1 ? folded : null;
+}
+
+/** The index term of a folded form: numbers as they are, words stemmed (Porter 2). */
+export function termOf(folded: string): string {
+  return /^\d/.test(folded) ? folded : stem(folded);
+}

@@ -1,0 +1,156 @@
+/**
+ * Search over a loaded corpus: question words go through the same folding as the corpus
+ * (wink-nlp normal form, spelling variants, stems), then BM25 with sentence context ranks
+ * the sentences. Synchronous and Discord-agnostic.
+ */
+import type { QueryTerms, Sentence } from '../core/types.js';
+import { citedError } from '../core/errors.js';
+import { analyzeText, type WordToken } from '../nlp/analysis.js';
+import { foldToken, termOf } from '../nlp/terms.js';
+import type { LoadedCorpus } from '../corpus/load.js';
+import { SentenceIndex, type IndexOptions } from './index.js';
+import { Variants, type AliasRules, type Vocabulary } from './variants.js';
+
+/** "How long", "how far"…: the second word frames the question; it is not a topic to search for. */
+const QUESTION_FRAMES = new Set(['long', 'far', 'old', 'big', 'large', 'soon', 'often', 'high', 'close']);
+
+export interface SearchHit {
+  sentence: Sentence;
+  score: number;
+  /** Share of the question's weight this sentence covers with its context, 0 to 1. */
+  coverage: number;
+  /** Index terms of the question found in the sentence itself. */
+  matched: string[];
+  /** Found only in a neighbouring sentence or the title. */
+  context: string[];
+  /** Adjacent sentences of the same article that supplied some of `context`. */
+  neighbours: Sentence[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  terms: QueryTerms;
+  /** The index terms searched for (unknown ones included), for highlighting. */
+  indexTerms: string[];
+}
+
+export interface QueryAnalysis {
+  terms: QueryTerms;
+  indexTerms: string[];
+  /** Words of the question that were dropped as too common (for the error message). */
+  common: string[];
+  /** Word or number tokens seen at all. */
+  tokenCount: number;
+}
+
+export class Searcher {
+  readonly variants: Variants;
+  private readonly index: SentenceIndex;
+  private readonly sentences: Sentence[];
+
+  constructor(corpus: LoadedCorpus, aliases: AliasRules, options: IndexOptions) {
+    const vocabulary = buildVocabulary(corpus);
+    this.variants = new Variants(vocabulary, aliases);
+    this.sentences = corpus.analyzed.map((a) => a.sentence);
+    const articleNumber = new Map(corpus.articles.map((a, i) => [a.id, i]));
+    // Paragraphs numbered across the corpus, so neighbours in different articles never meet.
+    let paragraph = -1;
+    let previous = '';
+    this.index = new SentenceIndex(
+      {
+        docs: corpus.analyzed.map(({ sentence, tokens }) => {
+          const key = `${sentence.articleId}\u0000${sentence.paragraph}`;
+          if (key !== previous) paragraph++;
+          previous = key;
+          return { terms: this.termsOf(tokens), article: articleNumber.get(sentence.articleId)!, paragraph };
+        }),
+        titles: corpus.titles.map((tokens) => this.termsOf(tokens)),
+      },
+      options,
+    );
+  }
+
+  /** Index terms of analysed tokens, in order. */
+  termsOf(tokens: WordToken[]): string[] {
+    const terms: string[] = [];
+    for (const token of tokens) {
+      const folded = foldToken(token);
+      if (folded !== null) terms.push(termOf(this.variants.canonical(folded)));
+    }
+    return terms;
+  }
+
+  /** What the index will look for, and what it knows nothing about. */
+  analyzeQuery(question: string): QueryAnalysis {
+    const tokens = analyzeText(question);
+    const terms: QueryTerms = { searched: [], unknown: [], folded: [] };
+    const indexTerms: string[] = [];
+    const common: string[] = [];
+    tokens.forEach((token, i) => {
+      if (i > 0 && tokens[i - 1]!.normal === 'how' && QUESTION_FRAMES.has(token.normal)) return;
+      const folded = foldToken(token);
+      if (folded === null) {
+        if (token.kind === 'word') common.push(token.normal);
+        return;
+      }
+      let form = this.variants.canonical(folded);
+      let term = termOf(form);
+      if (!this.index.has(term)) {
+        const corrected = this.variants.correct(folded);
+        if (corrected !== null && this.index.has(termOf(corrected))) {
+          form = corrected;
+          term = termOf(corrected);
+        }
+      }
+      if (indexTerms.includes(term)) return;
+      if (form !== folded) terms.folded.push({ from: folded, to: form });
+      indexTerms.push(term);
+      if (this.index.has(term)) terms.searched.push(form);
+      else terms.unknown.push(folded);
+    });
+    return { terms, indexTerms, common, tokenCount: tokens.length };
+  }
+
+  /**
+   * Ranked sentences for a question. Throws NO_SEARCHABLE_WORDS when the question has no words
+   * at all (emoji, punctuation) and ONLY_COMMON_WORDS when every word is a stop word.
+   */
+  search(question: string, limit = 50): SearchResult {
+    const analysis = this.analyzeQuery(question);
+    if (analysis.indexTerms.length === 0) {
+      if (analysis.common.length > 0) throw citedError('ONLY_COMMON_WORDS', [...new Set(analysis.common)].join(', '));
+      throw citedError('NO_SEARCHABLE_WORDS');
+    }
+    const raw = this.index.search(analysis.indexTerms, limit);
+    const hits = raw.map((h) => ({
+      sentence: this.sentences[h.doc]!,
+      score: h.score,
+      coverage: h.coverage,
+      matched: h.matched.map((q) => analysis.indexTerms[q]!),
+      context: h.context.map((q) => analysis.indexTerms[q]!),
+      neighbours: h.neighbours.map((n) => this.sentences[n]!),
+    }));
+    return { hits, terms: analysis.terms, indexTerms: analysis.indexTerms };
+  }
+
+  /** Number of sentences in the index. */
+  get size(): number {
+    return this.index.size;
+  }
+}
+
+function buildVocabulary(corpus: LoadedCorpus): Vocabulary {
+  const counts = new Map<string, number>();
+  const capitalised = new Set<string>();
+  const lower = new Set<string>();
+  for (const { tokens } of corpus.analyzed) {
+    for (const token of tokens) {
+      const folded = foldToken(token);
+      if (folded === null || token.kind !== 'word') continue;
+      counts.set(folded, (counts.get(folded) ?? 0) + 1);
+      (token.capitalised ? capitalised : lower).add(folded);
+    }
+  }
+  const names = new Set([...capitalised].filter((w) => !lower.has(w)));
+  return { counts, names };
+}
