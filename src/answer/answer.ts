@@ -69,12 +69,14 @@ export function answerQuestion(
   }
   const relevant = allowed.filter((h) => h.coverage >= options.minCoverage && h.score >= top.score * options.relativeScore);
 
-  // One passage per hit; a passage whose sentences another (better) passage already quotes is dropped.
+  // One passage per hit, never quoting a sentence twice.
   const quoted = new Set<string>();
   const passages: Passage[] = [];
   for (const hit of relevant) {
-    const sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength);
-    if (sentences.some((s) => quoted.has(s.id))) continue;
+    if (quoted.has(hit.sentence.id)) continue;
+    let sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength);
+    // The neighbour is already quoted by a better excerpt: quote this sentence on its own.
+    if (sentences.some((s) => quoted.has(s.id))) sentences = [hit.sentence];
     sentences.forEach((s) => quoted.add(s.id));
     passages.push({ hit, sentences });
   }

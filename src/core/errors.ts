@@ -12,6 +12,7 @@ const messages = {
   ONLY_COMMON_WORDS: (words: string) =>
     `That question has only common words (${words}). Add a name, place, number or topic to search for.`,
   UNKNOWN_COMMAND: (name: string) => `There is no command /${name}. Type /help to see the commands.`,
+  UNKNOWN_SOURCE: (id: string) => `No article has the id "${id}". Type /sources to see the ids.`,
   MISSING_OPTION: (command: string, option: string) => `/${command} needs ${option}. Type /help to see how to use it.`,
   CORPUS_NOT_FOUND: (dir: string) => `The corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of article .txt files.`,
   CORPUS_EMPTY: (dir: string) => `No readable articles in ${dir}. Add article .txt files (see README, "The corpus").`,

@@ -1,0 +1,11 @@
+import type { Command } from './command.js';
+
+export const help: Command = {
+  name: 'help',
+  description: 'How to use Cited',
+  example: '/help',
+  options: [],
+  run(_input, { commands }) {
+    return { kind: 'help', commands };
+  },
+};

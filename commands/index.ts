@@ -1,0 +1,13 @@
+/** Every slash command, in the order /help lists them. Adapters load commands from here only. */
+import type { Command } from './command.js';
+import { ask } from './ask.js';
+import { sources } from './sources.js';
+import { help } from './help.js';
+
+export const commands: readonly Command[] = [ask, sources, help];
+
+export function findCommand(name: string): Command | undefined {
+  return commands.find((c) => c.name === name.toLowerCase());
+}
+
+export type { Command, CommandContext, CommandInput, CommandOption, Reply, SourceSummary } from './command.js';

@@ -1,0 +1,44 @@
+/**
+ * The machine interface of Cited (`npm run ask -- --json`). Keep this shape stable; evaluations
+ * depend on it:
+ *   {"question","abstained","excerpts":[{"text","score","sources":[{"id","title","outlet","date","url"}]}]}
+ * Unknown metadata is null. An excerpt's sources start with the article quoted, then the articles
+ * that reported the same sentence. A question that cannot be asked (empty, too long) gives
+ * `abstained: true`, no excerpts and an `error: {code, message}`.
+ */
+import type { Answer } from '../cited.js';
+import type { CitedError } from '../core/errors.js';
+
+export interface JsonSource {
+  id: string;
+  title: string | null;
+  outlet: string | null;
+  date: string | null;
+  url: string | null;
+}
+
+export interface JsonAnswer {
+  question: string;
+  abstained: boolean;
+  excerpts: { text: string; score: number; sources: JsonSource[] }[];
+  error?: { code: string; message: string };
+}
+
+export function answerToJson(answer: Answer): JsonAnswer {
+  return {
+    question: answer.question,
+    abstained: answer.abstained,
+    excerpts: answer.excerpts.map((e) => ({
+      text: e.text,
+      score: Math.round(e.score * 1e4) / 1e4,
+      sources: e.citations.map((n) => {
+        const { articleId, title, outlet, date, url } = answer.citations[n - 1]!;
+        return { id: articleId, title, outlet, date, url };
+      }),
+    })),
+  };
+}
+
+export function errorToJson(question: string, error: CitedError): JsonAnswer {
+  return { question, abstained: true, excerpts: [], error: { code: error.code, message: error.message } };
+}

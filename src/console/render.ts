@@ -1,0 +1,91 @@
+/**
+ * Replies as terminal text, for the console chat and `npm run ask`. One renderer per reply kind.
+ * Quotes are printed exactly as the article has them; only styling (bold query words) is added.
+ */
+import type { Answer, Citation, Excerpt } from '../cited.js';
+import type { Command, Reply, SourceSummary } from '../../commands/index.js';
+import { plain, wrap, type Style } from './style.js';
+
+const UNKNOWN = 'unknown';
+
+export function renderReply(reply: Reply, style: Style = plain): string {
+  switch (reply.kind) {
+    case 'answer':
+      return renderAnswer(reply.answer, style);
+    case 'sources':
+      return renderSources(reply.sources, style);
+    case 'help':
+      return renderHelp(reply.commands, style);
+  }
+}
+
+export function renderAnswer(answer: Answer, style: Style = plain): string {
+  const out: string[] = [];
+  if (answer.abstained) {
+    out.push('The corpus does not cover this: no article answers it.');
+    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`);
+    out.push('Type /sources to see what the articles cover.');
+    return out.join('\n');
+  }
+  if (answer.excerpts.length === 0) return 'No more excerpts for this question.';
+  for (const excerpt of answer.excerpts) {
+    out.push(wrap(`“${highlighted(excerpt, style)}” ${citationMarks(excerpt.citations.slice(0, 1))}`, style.width, ''));
+    const alsoBy = excerpt.citations.slice(1);
+    if (alsoBy.length > 0) out.push(style.dim(`   also reported by ${alsoBy.map((n) => `${outletName(answer.citations[n - 1]!)} [${n}]`).join(', ')}`));
+    out.push('');
+  }
+  out.push(style.bold('Sources'));
+  for (const c of answer.citations) out.push(renderCitation(c, style));
+  const notes: string[] = [];
+  for (const { from, to } of answer.terms.folded) notes.push(`searched “${from}” as the corpus spells it, “${to}”`);
+  if (answer.terms.unknown.length > 0) notes.push(`no article mentions: ${answer.terms.unknown.join(', ')}`);
+  if (answer.more) notes.push('type /more for more excerpts');
+  if (notes.length > 0) out.push('', style.dim(`(${notes.join('; ')})`));
+  return out.join('\n');
+}
+
+function renderCitation(c: Citation, style: Style): string {
+  const head = `[${c.number}] ${outletName(c)}, ${c.date ?? 'date unknown'} — ${c.title ?? 'untitled'}`;
+  return wrap(head, style.width) + '\n' + style.dim(`    ${c.url ?? 'no link known'}`);
+}
+
+function outletName(c: { outlet: string | null }): string {
+  return c.outlet ?? `${UNKNOWN} outlet`;
+}
+
+function citationMarks(numbers: number[]): string {
+  return numbers.map((n) => `[${n}]`).join('');
+}
+
+function highlighted(excerpt: Excerpt, style: Style): string {
+  let text = '';
+  let at = 0;
+  for (const { start, end } of excerpt.highlights) {
+    text += excerpt.text.slice(at, start) + style.bold(excerpt.text.slice(start, end));
+    at = end;
+  }
+  return text + excerpt.text.slice(at);
+}
+
+export function renderSources(sources: SourceSummary[], style: Style = plain): string {
+  const out = [style.bold(`${sources.length} article${sources.length === 1 ? '' : 's'}`)];
+  for (const s of sources) {
+    out.push(wrap(`• ${s.outlet ?? `${UNKNOWN} outlet`}, ${s.date ?? 'date unknown'} — ${s.title ?? 'untitled'}`, style.width));
+    out.push(style.dim(`    ${s.url ?? 'no link known'} · ${s.sentences} sentences · id ${s.id}`));
+  }
+  return out.join('\n');
+}
+
+export function renderHelp(commands: readonly Command[], style: Style = plain): string {
+  const out = [
+    'Cited answers questions about its news articles with quotes, each cited to its source.',
+    'It never writes an answer of its own: if no article covers a question, it says so.',
+    '',
+  ];
+  for (const c of commands) {
+    const options = c.options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}:…]`)).join(' ');
+    out.push(`${style.bold(`/${c.name}`)}${options ? ' ' + options : ''} — ${c.description}`);
+    out.push(style.dim(`    e.g. ${c.example}`));
+  }
+  return out.join('\n');
+}
