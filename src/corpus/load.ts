@@ -13,7 +13,7 @@ import { parseArticle } from './parse.js';
 import { readArticleFile } from './read-file.js';
 import { outletFromUrl } from './outlet.js';
 import { isBoilerplate } from './boilerplate.js';
-import { joinOpenQuotes } from './quotes.js';
+import { repairSentenceBreaks } from './sentence-breaks.js';
 import { readSourcesFile, type SourcesFile } from './sources-file.js';
 
 export const ALIASES_FILE = 'aliases.txt';
@@ -112,7 +112,7 @@ function buildArticle(id: string, file: string, raw: string, override: Partial<A
     const line = text.slice(p.start, p.end);
     const caption = (lineCounts.get(line) ?? 0) > 1 && !/[.!?"”’)]$/.test(line);
     const spans = analyzeParagraph(line);
-    for (const group of joinOpenQuotes(line, spans)) {
+    for (const group of repairSentenceBreaks(line, spans)) {
       const first = spans[group[0]!]!;
       const span = { start: first.start, end: spans[group.at(-1)!]!.end, tokens: group.flatMap((g) => spans[g]!.tokens) };
       const start = p.start + span.start;

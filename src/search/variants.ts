@@ -6,8 +6,9 @@
  * The rule (see `areVariants`), applied to words the corpus writes with a capital letter and never
  * in lower case ("names"):
  *   - both at least `minLength` letters and the same first letter;
- *   - not an inflection of the other (Russia/Russian, Putin/Putins): the longer is not the shorter
- *     plus s, es, n, an or ian, unless the shorter already ends in that letter (Donbas → Donbass);
+ *   - not inflections of one stem (Russia/Russian, Russias/Russian, Putin/Putins): the endings
+ *     after their common start are s, es, n, an, ian or nothing, unless the shorter already ends
+ *     in the letter added (Donbas → Donbass is a spelling);
  *   - one edit apart (Luhansk/Lugansk), or two edits apart with the same Soundex key (Kyiv/Kiev).
  * Candidates come from shared one-deletion keys (as in SymSpell), so no pair of words is compared
  * unless they could be variants. `corpus/aliases.txt` adds groups no rule infers and keeps apart
@@ -49,11 +50,18 @@ export function soundex(word: string): string {
   return key.padEnd(4, '0');
 }
 
+/**
+ * Whether a and b are one stem with different endings (Russia/Russian, Russias/Russian,
+ * Putin/Putins), rather than two spellings. A doubled final letter is a spelling (Donbas/Donbass).
+ */
 function isInflection(a: string, b: string): boolean {
-  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  if (!longer.startsWith(shorter)) return false;
-  const suffix = longer.slice(shorter.length);
-  return INFLECTIONS.includes(suffix) && !shorter.endsWith(suffix[0]!);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  const stem = a.slice(0, common);
+  const endings = [a.slice(common), b.slice(common)];
+  if (!endings.every((e) => e === '' || INFLECTIONS.includes(e))) return false;
+  const added = endings.find((e) => e !== '');
+  return !(endings.includes('') && added !== undefined && stem.endsWith(added[0]!));
 }
 
 /** True when `a` and `b` look like two spellings of one name. */

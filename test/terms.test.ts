@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../src/nlp/analysis.js';
+import { foldNumber, foldToken, termOf } from '../src/nlp/terms.js';
+
+/** The index terms of a text, without variant folding. */
+const terms = (text: string) =>
+  analyzeText(text)
+    .map(foldToken)
+    .filter((f): f is string => f !== null)
+    .map(termOf);
+
+describe('term normalisation', () => {
+  it('drops stop words and keeps content words stemmed', () => {
+    expect(terms('What did the troops say about the borders?')).toEqual(['troop', 'border']);
+  });
+
+  it('keeps numbers, with and without thousands separators alike', () => {
+    expect(foldNumber('150,000')).toBe('150000');
+    expect(foldNumber('150000')).toBe('150000');
+    expect(foldNumber('007')).toBe('7');
+    expect(foldNumber('1.5')).toBe('1.5');
+    expect(terms('150,000 troops')).toEqual(terms('150000 troops'));
+  });
+
+  it('turns counting words into digits so "five days" meets "5 days"', () => {
+    expect(terms('five days')).toEqual(terms('5 days'));
+    expect(terms('two soldiers')).toEqual(['2', 'soldier']);
+  });
+
+  it('folds British and American spelling (via wink-nlp normal) before stemming', () => {
+    expect(terms('mobilised')).toEqual(terms('mobilized'));
+    expect(terms('recognised')).toEqual(terms('recognized'));
+  });
+
+  it('matches words whose apostrophe a scraper stripped', () => {
+    expect(terms('Ukraines')).toEqual(terms("Ukraine's"));
+    expect(terms('Russias')).toEqual(terms('Russia’s'));
+    expect(terms('werent')).toEqual(terms("weren't")); // both are stop words once expanded
+  });
+
+  it('keeps words that carry a news question although wink-nlp lists them as stop words', () => {
+    expect(terms('When will the order last?')).toEqual(['order', 'last']);
+    expect(terms('the next summit and the first talks')).toEqual(['next', 'summit', 'first', 'talk']);
+  });
+
+  it('folds diacritics and dotted abbreviations', () => {
+    expect(terms('Zelenskyy')).toEqual(terms('Zelenskyý'));
+    expect(terms('U.S. officials')).toEqual(['us', 'offici']);
+  });
+});
