@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { createCited, type Answer } from '../src/cited.js';
+import { tempCorpus } from './helpers.js';
+
+const cited = await createCited();
+const highlightedWords = (answer: Answer, i = 0) => answer.excerpts[i]!.highlights.map((h) => answer.excerpts[i]!.text.slice(h.start, h.end));
+
+describe('answers from the bundled corpus', () => {
+  it('quotes the sentences that answer, verbatim, with numbered citations', () => {
+    const answer = cited.ask('How many troops has Russia amassed?');
+    expect(answer.abstained).toBe(false);
+    expect(answer.excerpts[0]!.text).toContain('Russia has amassed 150,000 troops');
+    expect(answer.excerpts[1]!.text).toContain('Russia has amassed 147,000 troops');
+    expect(answer.citations.map((c) => [c.number, c.outlet, c.date])).toEqual([
+      [1, 'NDTV', '2022-02-23'],
+      [2, 'Rashtranews', '2022-02-21'],
+    ]);
+    expect(answer.excerpts.map((e) => e.citations)).toEqual([[1], [2]]);
+    for (const excerpt of answer.excerpts) {
+      const article = cited.article(answer.citations[excerpt.citations[0]! - 1]!.articleId)!;
+      expect(article.text).toContain(excerpt.text);
+    }
+  });
+
+  it('highlights the question words in the quote', () => {
+    const answer = cited.ask('How many troops has Russia amassed?');
+    expect(highlightedWords(answer)).toEqual(['Russia', 'amassed', 'troops', 'Russia']);
+  });
+
+  it('takes in the neighbouring sentence that says what "the order" is', () => {
+    const answer = cited.ask('How long will the state of emergency last?');
+    expect(answer.excerpts[0]!.text).toContain('The order will last 30 days, starting Thursday.');
+    expect(answer.excerpts[0]!.text).toMatch(/state of emergency/);
+    expect(answer.excerpts[0]!.sentenceIds).toHaveLength(2);
+  });
+
+  it('finds numbers written with or without separators', () => {
+    expect(cited.ask('150000 troops').excerpts[0]!.text).toContain('150,000 troops');
+    expect(cited.ask('21000 residents without water').excerpts[0]!.text).toContain('more than 21,000 residents have been left without water');
+  });
+
+  it('never quotes boilerplate or a caption', () => {
+    expect(cited.ask('story edited by NDTV staff syndicated feed').excerpts.map((e) => e.text).join(' ')).not.toMatch(/syndicated feed|has not been edited/);
+    const heads = cited.ask('Leonid Pasechnik Denis Pushilin heads').excerpts.map((e) => e.text);
+    expect(heads.every((t) => !t.startsWith('Leonid Pasechnik (L)'))).toBe(true);
+  });
+
+  it('pages with offset without repeating an excerpt', () => {
+    const first = cited.ask('Putin recognised independence of the separatist regions');
+    const second = cited.ask('Putin recognised independence of the separatist regions', { offset: first.excerpts.length });
+    expect(first.more).toBe(true);
+    const ids = new Set(first.excerpts.flatMap((e) => e.sentenceIds));
+    expect(second.excerpts.length).toBeGreaterThan(0);
+    for (const e of second.excerpts) for (const id of e.sentenceIds) expect(ids.has(id)).toBe(false);
+  });
+
+  it('quotes only the chosen source when asked to', () => {
+    const answer = cited.ask('troops', { sources: ['003_67a18a0e446c63d1'] });
+    expect(answer.citations.map((c) => c.articleId)).toEqual(['003_67a18a0e446c63d1']);
+  });
+});
+
+describe('abstaining honestly', () => {
+  it.each([
+    'What is the capital of Australia?',
+    'Who won the football world cup?',
+    'What is the weather in Kyiv today?',
+    'How many troops does China have in Taiwan?',
+  ])('%s → the corpus does not cover it', (question) => {
+    const answer = cited.ask(question);
+    expect(answer.abstained).toBe(true);
+    expect(answer.excerpts).toEqual([]);
+    expect(answer.citations).toEqual([]);
+  });
+
+  it('names the words no article uses', () => {
+    expect(cited.ask('What is the capital of Australia?').terms.unknown).toEqual(['australia']);
+  });
+
+  it.each([
+    ['What did Peskov say about the letters?', /Peskov/],
+    ['How many people are expected to evacuate from Donetsk?', /700,000 people/],
+    ['Why did the pump stations stop working?', /pump stations had stopped working/],
+    ['What did Josep Borrell say about sanctions?', /Borrell/],
+  ])('answers what it can: %s', (question, expected) => {
+    const answer = cited.ask(question);
+    expect(answer.abstained).toBe(false);
+    expect(answer.excerpts[0]!.text).toMatch(expected);
+  });
+});
+
+describe('questions that cannot be asked get a clear error', () => {
+  it.each([
+    ['', 'EMPTY_QUESTION'],
+    ['   \n\t ', 'EMPTY_QUESTION'],
+    ['🙂🙂🙂', 'NO_SEARCHABLE_WORDS'],
+    ['?!…', 'NO_SEARCHABLE_WORDS'],
+    ['what is it?', 'ONLY_COMMON_WORDS'],
+    ['troops '.repeat(1000), 'QUESTION_TOO_LONG'],
+  ])('%j → %s', (question, code) => {
+    expect(() => cited.ask(question)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('a long hostile question within the limit is answered or abstained, never crashes', () => {
+    const hostile = '@everyone <script>alert(1)</script> ' + 'Kyiv '.repeat(300) + '\u0000\u202e DROP TABLE troops;';
+    const answer = cited.ask(hostile);
+    expect(typeof answer.abstained).toBe('boolean');
+  });
+});
+
+describe('near-identical sentences from several outlets', async () => {
+  const dir = tempCorpus({
+    'a.txt': 'Wire story\n20220301\nhttps://www.alpha.com/a\nRussia has amassed 150,000 troops on the borders of Ukraine, officials said on Monday.\nOther news.\n',
+    'b.txt': 'Same wire\n20220302\nhttps://www.betanews.com/b\nRussia has amassed 150,000 troops on the borders of Ukraine, officials said Monday.\n',
+    'c.txt': 'Another\n20220303\nhttps://www.gamma.org/c\nTalks on the troops at the borders continue.\n',
+  });
+  const wire = await createCited({ corpusDir: dir });
+
+  it('are merged into one excerpt that cites every outlet', () => {
+    const answer = wire.ask('How many troops has Russia amassed on the borders?');
+    expect(answer.excerpts[0]!.citations).toEqual([1, 2]);
+    expect(answer.excerpts[0]!.duplicateIds).toHaveLength(1);
+    expect(answer.citations.slice(0, 2).map((c) => c.outlet)).toEqual(['Alpha', 'Betanews']);
+    const texts = answer.excerpts.map((e) => e.text);
+    expect(texts.filter((t) => t.includes('150,000'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { runScript, tempCorpus } from './helpers.js';
+
+const ask = (args: string[], input?: string, env?: Record<string, string | undefined>) =>
+  runScript('src/cli/ask.js', args, { ...(input !== undefined ? { input } : {}), ...(env ? { env } : {}) });
+
+/** The stable machine interface: exactly these keys, in this shape. */
+function expectAnswerShape(value: unknown) {
+  const answer = value as Record<string, unknown>;
+  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'question']);
+  expect(typeof answer.question).toBe('string');
+  expect(typeof answer.abstained).toBe('boolean');
+  for (const excerpt of answer.excerpts as Record<string, unknown>[]) {
+    expect(Object.keys(excerpt).sort()).toEqual(['score', 'sources', 'text']);
+    expect(typeof excerpt.text).toBe('string');
+    expect(typeof excerpt.score).toBe('number');
+    for (const source of excerpt.sources as Record<string, unknown>[]) {
+      expect(Object.keys(source).sort()).toEqual(['date', 'id', 'outlet', 'title', 'url']);
+      for (const key of ['title', 'outlet', 'date', 'url']) expect(source[key] === null || typeof source[key] === 'string').toBe(true);
+    }
+  }
+}
+
+describe('npm run ask (compiled CLI, real process)', () => {
+  it('--json prints one JSON object with the stable shape', async () => {
+    const run = await ask(['--json', 'How many troops has Russia amassed?']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const answer = JSON.parse(lines[0]!);
+    expectAnswerShape(answer);
+    expect(answer).toMatchObject({ question: 'How many troops has Russia amassed?', abstained: false });
+    expect(answer.excerpts[0].text).toContain('150,000 troops');
+    expect(answer.excerpts[0].sources[0]).toEqual({
+      id: '000_138185aca57c1631',
+      title: 'ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv',
+      outlet: 'NDTV',
+      date: '2022-02-23',
+      url: 'https://www.ndtv.com/world-news/pro-russian-leaders-in-ukraine-ask-putin-for-military-against-kyiv-2785807',
+    });
+  });
+
+  it('--json --batch answers one question per line, one object per line, skipping blank lines', async () => {
+    const run = await ask(['--json', '--batch'], 'How many troops has Russia amassed?\n\nWhat is the capital of Australia?\n🙂\nKiev\n');
+    const answers = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(answers.map((a) => [a.question, a.abstained, a.error?.code ?? null])).toEqual([
+      ['How many troops has Russia amassed?', false, null],
+      ['What is the capital of Australia?', true, null],
+      ['🙂', true, 'NO_SEARCHABLE_WORDS'],
+      ['Kiev', false, null],
+    ]);
+    answers.forEach(expectAnswerShape);
+    expect(run.code).toBe(1); // one question could not be asked
+  });
+
+  it('prints a readable answer without --json', async () => {
+    const run = await ask(['Lugansk', 'explosions']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('“Donetsk recorded 533 explosions and one civilian casualty while Luhansk recorded 860 explosions.” [1]');
+    expect(run.stdout).toMatch(/\[1\] Newsweek, 2022-02-23 — Russian Military to Put More Boots/);
+  });
+
+  it('says what is wrong: usage, a bad question, a missing corpus', async () => {
+    expect((await ask([])).code).toBe(2);
+    const empty = await ask(['   ']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/Ask a question/);
+    const missing = await ask(['--corpus', '/nonexistent/corpus', 'troops']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/corpus folder \/nonexistent\/corpus does not exist/);
+  });
+
+  it('keeps warnings about broken files on stderr, so stdout stays JSON', async () => {
+    const dir = tempCorpus({ 'a.txt': 'Troops gathered near the border at dawn.\n', 'broken.txt': new Uint8Array([0, 1, 2]) });
+    const run = await ask(['--json', '--corpus', dir, 'troops border']);
+    expect(run.stderr).toMatch(/warning: broken\.txt: skipped: looks binary/);
+    expect(JSON.parse(run.stdout).excerpts[0].text).toBe('Troops gathered near the border at dawn.');
+  });
+
+  it('CORPUS_DIR selects the corpus', async () => {
+    const dir = tempCorpus({ 'a.txt': 'Explosions shook the harbour overnight.\n' });
+    const run = await ask(['--json', 'harbour explosions'], undefined, { CORPUS_DIR: dir });
+    expect(JSON.parse(run.stdout).excerpts[0].sources[0].id).toBe('a');
+  });
+});

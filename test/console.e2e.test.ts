@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { runScript, tempCorpus } from './helpers.js';
+
+const start = (input: string, env: Record<string, string | undefined> = {}) => runScript('src/main.js', [], { input, env: { DISCORD_TOKEN: undefined, CORPUS_DIR: undefined, ...env } });
+
+describe('npm start without a Discord token: the console chat (real process, real stdin/stdout)', () => {
+  it('greets, answers a bare question and /ask, lists /sources and /help, then leaves on /quit', async () => {
+    const run = await start('How many troops has Russia amassed?\n/ask Lugansk explosions\n/sources\n/help\n/quit\nnever read\n');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Cited — 5 articles, \d+ quotable sentences\./);
+    expect(run.stdout).toContain('“Western capitals say Russia has amassed 150,000 troops');
+    expect(run.stdout).toContain('[1] NDTV, 2022-02-23 — ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv');
+    expect(run.stdout).toContain('Luhansk recorded 860 explosions');
+    expect(run.stdout).toContain('5 articles');
+    expect(run.stdout).toContain('unknown outlet, date unknown — untitled');
+    expect(run.stdout).toMatch(/\/ask <question>/);
+    expect(run.stderr).toBe('');
+  });
+
+  it('abstains, pages with /more, and answers bad input with a message instead of crashing', async () => {
+    const run = await start(
+      ['What is the capital of Australia?', 'Putin recognised independence of the separatist regions', '/more', '/nosuch', '/ask', '🙂', 'x'.repeat(5000), 'Kiev'].join('\n') + '\n',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('The corpus does not cover this');
+    expect(run.stdout).toContain('No article mentions: australia.');
+    expect(run.stdout).toContain('type /more for more excerpts');
+    expect(run.stdout).toContain('There is no command /nosuch');
+    expect(run.stdout).toContain('Ask a question, for example');
+    expect(run.stdout).toContain('no words to search for');
+    expect(run.stdout).toContain('the limit is 4,000');
+    expect(run.stdout).toContain('Kiev is continuing its military buildup');
+    expect(run.stderr).toBe('');
+  });
+
+  it('ends cleanly at end of input (Ctrl+D)', async () => {
+    const run = await start('');
+    expect(run.code).toBe(0);
+  });
+
+  it('warns about a broken article on stderr and still chats over the rest', async () => {
+    const dir = tempCorpus({ 'good.txt': 'Shelling hit the water station in Donetsk.\n', 'bad.txt': new Uint8Array([0xff, 0xfe, 0x00, 0x41]) });
+    const run = await start('water station\n', { CORPUS_DIR: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: bad\.txt: skipped/);
+    expect(run.stdout).toContain('“Shelling hit the water station in Donetsk.” [1]');
+  });
+
+  it('stops with a message naming the problem when the corpus folder is missing', async () => {
+    const run = await start('', { CORPUS_DIR: '/nonexistent/corpus' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/CORPUS_DIR/);
+  });
+});
