@@ -56,7 +56,7 @@ describe('npm run ask (compiled CLI, real process)', () => {
   it('prints a readable answer without --json', async () => {
     const run = await ask(['Lugansk', 'explosions']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('“Donetsk recorded 533 explosions and one civilian casualty while Luhansk recorded 860 explosions.” [1]');
+    expect(run.stdout).toContain('> Donetsk recorded 533 explosions and one civilian casualty while Luhansk recorded 860 explosions. [1]');
     expect(run.stdout).toMatch(/\[1\] Newsweek, 2022-02-23 — Russian Military to Put More Boots/);
   });
 

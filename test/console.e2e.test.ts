@@ -8,7 +8,7 @@ describe('npm start without a Discord token: the console chat (real process, rea
     const run = await start('How many troops has Russia amassed?\n/ask Lugansk explosions\n/sources\n/help\n/quit\nnever read\n');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Cited — 5 articles, \d+ quotable sentences\./);
-    expect(run.stdout).toContain('“Western capitals say Russia has amassed 150,000 troops');
+    expect(run.stdout).toContain('> Western capitals say Russia has amassed 150,000 troops');
     expect(run.stdout).toContain('[1] NDTV, 2022-02-23 — ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv');
     expect(run.stdout).toContain('Luhansk recorded 860 explosions');
     expect(run.stdout).toContain('5 articles');
@@ -43,7 +43,7 @@ describe('npm start without a Discord token: the console chat (real process, rea
     const run = await start('water station\n', { CORPUS_DIR: dir });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/warning: bad\.txt: skipped/);
-    expect(run.stdout).toContain('“Shelling hit the water station in Donetsk.” [1]');
+    expect(run.stdout).toContain('> Shelling hit the water station in Donetsk. [1]');
   });
 
   it('stops with a message naming the problem when the corpus folder is missing', async () => {

@@ -29,9 +29,10 @@ export function renderAnswer(answer: Answer, style: Style = plain): string {
   }
   if (answer.excerpts.length === 0) return 'No more excerpts for this question.';
   for (const excerpt of answer.excerpts) {
-    out.push(wrap(`“${highlighted(excerpt, style)}” ${citationMarks(excerpt.citations.slice(0, 1))}`, style.width, ''));
+    // A block quote rather than quotation marks: many excerpts open or close with quotes of their own.
+    out.push(wrap(`${highlighted(excerpt, style)} ${citationMarks(excerpt.citations.slice(0, 1))}`, style.width, '> '));
     const alsoBy = excerpt.citations.slice(1);
-    if (alsoBy.length > 0) out.push(style.dim(`   also reported by ${alsoBy.map((n) => `${outletName(answer.citations[n - 1]!)} [${n}]`).join(', ')}`));
+    if (alsoBy.length > 0) out.push(style.dim(`  also reported by ${alsoBy.map((n) => `${outletName(answer.citations[n - 1]!)} [${n}]`).join(', ')}`));
     out.push('');
   }
   out.push(style.bold('Sources'));
