@@ -7,7 +7,11 @@ import { help } from './help.js';
 export const commands: readonly Command[] = [ask, sources, help];
 
 export function findCommand(name: string): Command | undefined {
-  return commands.find((c) => c.name === name.toLowerCase());
+  return findCommandIn(commands, name);
+}
+
+export function findCommandIn(list: readonly Command[], name: string): Command | undefined {
+  return list.find((c) => c.name === name.toLowerCase());
 }
 
 export type { Command, CommandContext, CommandInput, CommandOption, Reply, SourceSummary } from './command.js';

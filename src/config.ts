@@ -1,29 +1,77 @@
 /**
- * The environment, read and checked once at start-up. `.env` in the working folder is loaded
- * first if present; `.env.example` documents every variable.
+ * The environment, read and checked once at start-up. A `.env` file in the working folder is
+ * loaded first if present (variables already set win); `.env.example` documents every variable.
+ * A malformed value stops start-up with a message that names the variable.
  */
 import { existsSync } from 'node:fs';
 import { citedError } from './core/errors.js';
+import type { CooldownOptions } from './discord/cooldown.js';
 
 export interface Config {
   /** Folder of articles; the bundled corpus when unset. */
   corpusDir?: string;
   /** Bot token; without it Cited runs the local console. */
   discordToken?: string;
+  /** Base URL of Discord's REST API (for a REST proxy, or the tests' stand-in), e.g. http://127.0.0.1:8080/api. */
+  discordApiUrl?: string;
+  /** Register commands in this guild only (instant), instead of globally. */
+  discordGuildId?: string;
+  /** The application id for deploy-commands; asked from Discord when unset. */
+  discordApplicationId?: string;
+  logLevel: string;
+  cooldown: CooldownOptions;
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadDotEnv(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config: Config = {};
-  const corpus = env.CORPUS_DIR?.trim();
+  const read = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 } };
+
+  const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
-  const token = env.DISCORD_TOKEN?.trim();
+
+  const token = read('DISCORD_TOKEN');
   if (token) {
-    if (/\s/.test(token)) throw citedError('BAD_CONFIG', 'DISCORD_TOKEN', 'contains spaces; paste the bot token from the Discord developer portal exactly');
+    if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) throw bad('DISCORD_TOKEN', 'is not a bot token (three dot-separated parts); copy it again from the Discord developer portal, Bot page');
     config.discordToken = token;
   }
+  const api = read('DISCORD_API_URL');
+  if (api) {
+    let url: URL;
+    try {
+      url = new URL(api);
+    } catch {
+      throw bad('DISCORD_API_URL', `"${api}" is not a URL; expected something like https://proxy.example/api`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('DISCORD_API_URL', 'must be an http:// or https:// URL');
+    config.discordApiUrl = api.replace(/\/+$/, '');
+  }
+  for (const [name, key] of [['DISCORD_GUILD_ID', 'discordGuildId'], ['DISCORD_APPLICATION_ID', 'discordApplicationId']] as const) {
+    const id = read(name);
+    if (id === undefined) continue;
+    if (!/^\d{15,21}$/.test(id)) throw bad(name, `"${id}" is not a Discord id (15 to 21 digits; right-click → Copy ID with developer mode on)`);
+    config[key] = id;
+  }
+  const level = read('LOG_LEVEL');
+  if (level) {
+    if (!LOG_LEVELS.includes(level)) throw bad('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+    config.logLevel = level;
+  }
+  const positive = (name: string, fallback: number) => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) throw bad(name, `"${raw}" is not a positive whole number`);
+    return Number(raw);
+  };
+  config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
   return config;
 }

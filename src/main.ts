@@ -3,22 +3,48 @@
  * the corpus, so Cited works with no set-up at all.
  */
 import { createCited } from './cited.js';
-import { loadDotEnv, readConfig } from './config.js';
+import { loadDotEnv, readConfig, type Config } from './config.js';
 import { isCitedError } from './core/errors.js';
 import { runChat } from './console/chat.js';
+import { createLogger } from './logger.js';
+import { startBot } from './discord/bot.js';
 
 async function main(): Promise<number> {
   loadDotEnv();
   const config = readConfig();
-  if (config.discordToken) {
-    process.stderr.write('DISCORD_TOKEN is set, but this version of Cited has no Discord adapter yet; unset it to use the console.\n');
-    return 2;
-  }
+  return config.discordToken ? runBot(config, config.discordToken) : runConsole(config);
+}
+
+async function runConsole(config: Config): Promise<number> {
   const cited = await createCited({
     ...(config.corpusDir ? { corpusDir: config.corpusDir } : {}),
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
   });
   await runChat(cited);
+  return 0;
+}
+
+async function runBot(config: Config, token: string): Promise<number> {
+  const logger = createLogger(config.logLevel);
+  // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  const loading = Date.now();
+  const cited = await createCited({
+    ...(config.corpusDir ? { corpusDir: config.corpusDir } : {}),
+    onWarning: (w) => logger.warn({ file: w.file }, w.message),
+  });
+  logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, ms: Date.now() - loading }, 'corpus loaded');
+  const bot = await startBot({ token, cited, logger, cooldown: config.cooldown, ...(config.discordApiUrl ? { apiUrl: config.discordApiUrl } : {}) });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await bot.stop();
+  logger.flush();
   return 0;
 }
 
