@@ -3,7 +3,7 @@
  * A command declares its options and returns a Reply; the adapter renders the Reply and turns a
  * thrown CitedError into a user message in its one error boundary.
  */
-import type { Answer, Article, Cited } from '../src/cited.js';
+import type { Answer, Article, Cited, FigureResult } from '../src/cited.js';
 
 export interface CommandOption {
   name: string;
@@ -30,6 +30,7 @@ export interface SourceSummary {
 export type Reply =
   | { kind: 'answer'; answer: Answer; private?: boolean }
   | { kind: 'sources'; sources: SourceSummary[] }
+  | { kind: 'figures'; result: FigureResult }
   | { kind: 'help'; commands: readonly Command[] };
 
 export interface CommandContext {

@@ -3,8 +3,9 @@ import type { Command } from './command.js';
 import { ask } from './ask.js';
 import { sources } from './sources.js';
 import { help } from './help.js';
+import { figures } from './figures.js';
 
-export const commands: readonly Command[] = [ask, sources, help];
+export const commands: readonly Command[] = [ask, sources, figures, help];
 
 export function findCommand(name: string): Command | undefined {
   return findCommandIn(commands, name);

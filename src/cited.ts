@@ -16,8 +16,10 @@ import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
+import { findFigures, type FigureResult } from './figures/figures.js';
 
 export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
+export type { Figure, FigureResult } from './figures/figures.js';
 export { CitedError, isCitedError } from './core/errors.js';
 
 /** The corpus shipped with Cited. */
@@ -90,6 +92,8 @@ export interface Cited {
   readonly sentenceCount: number;
   ask(question: string, options?: AskOptions): Answer;
   search(question: string, limit?: number): SearchResult;
+  /** The figures (numbers) printed in the sentences about `topic`. */
+  figures(topic: string): FigureResult;
   article(id: string): Article | undefined;
 }
 
@@ -118,6 +122,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
       });
     },
     search: (question, limit) => searcher.search(question, limit),
+    figures: (topic) => findFigures(topic, searcher, byId, options.answer.minCoverage),
     article: (id) => byId.get(id),
   };
 }

@@ -2,7 +2,7 @@
  * Replies as terminal text, for the console chat and `npm run ask`. One renderer per reply kind.
  * Quotes are printed exactly as the article has them; only styling (bold query words) is added.
  */
-import type { Answer, Citation, Excerpt } from '../cited.js';
+import type { Answer, Citation, Excerpt, FigureResult } from '../cited.js';
 import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { plain, wrap, type Style } from './style.js';
 
@@ -16,7 +16,20 @@ export function renderReply(reply: Reply, style: Style = plain): string {
       return renderSources(reply.sources, style);
     case 'help':
       return renderHelp(reply.commands, style);
+    case 'figures':
+      return renderFigures(reply.result, style);
   }
+}
+
+export function renderFigures(result: FigureResult, style: Style = plain): string {
+  if (result.figures.length === 0) return `No figures on “${result.topic}” in the articles. Type /sources to see what they cover.`;
+  const out = [style.bold(`Figures on “${result.topic}”`)];
+  for (const f of result.figures) {
+    const quote = f.sentence.slice(0, f.start) + style.bold(f.sentence.slice(f.start, f.end)) + f.sentence.slice(f.end);
+    out.push(wrap(`${f.text} — ${f.source.outlet ?? `${UNKNOWN} outlet`}, ${f.source.date ?? 'date unknown'}`, style.width));
+    out.push(wrap(quote, style.width, '  > '));
+  }
+  return out.join('\n');
 }
 
 export function renderAnswer(answer: Answer, style: Style = plain): string {

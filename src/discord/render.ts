@@ -5,7 +5,7 @@
  * never drops a citation that a shown quote uses.
  */
 import { escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Answer, Citation, Excerpt } from '../cited.js';
+import type { Answer, Citation, Excerpt, FigureResult } from '../cited.js';
 import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { limits, truncateAtWord } from './limits.js';
 import { customIds } from './custom-ids.js';
@@ -28,7 +28,30 @@ export function renderReply(reply: Reply, page = 0): DiscordReply {
       return renderSources(reply.sources, page);
     case 'help':
       return renderHelp(reply.commands);
+    case 'figures':
+      return renderFigures(reply.result);
   }
+}
+
+/** Figures, first version: one field per figure, with its quote (number in bold) and source. */
+export function renderFigures(result: FigureResult): DiscordReply {
+  const title = truncateAtWord(`Figures on “${result.topic}”`, limits.embedTitle);
+  if (result.figures.length === 0) {
+    return { embeds: [{ title, description: 'No figures on this topic in the articles. Use `/sources` to see what they cover.', color: COLOR.abstain }], components: [], ephemeral: false };
+  }
+  let total = title.length;
+  const fields: APIEmbedField[] = [];
+  for (const f of result.figures.slice(0, limits.embedFields)) {
+    const name = truncateAtWord(`${f.text} — ${f.source.outlet ?? 'unknown outlet'}, ${f.source.date ?? 'date unknown'}`, limits.fieldName);
+    const before = escape(f.sentence.slice(0, f.start));
+    const quote = `> ${before}**${escape(f.sentence.slice(f.start, f.end))}**${escape(f.sentence.slice(f.end))}`;
+    const link = f.source.url ? `\n[${plainLabel(f.source.title ?? 'source')}](${safeUrl(f.source.url)})` : '';
+    const value = quote.length + link.length <= limits.fieldValue ? quote + link : truncateAtWord(quote, limits.fieldValue - link.length) + link;
+    if (total + name.length + value.length > limits.embedsTotal - 100) break;
+    total += name.length + value.length;
+    fields.push({ name, value });
+  }
+  return { embeds: [{ title, color: COLOR.list, fields, footer: { text: 'Numbers as the articles print them · Cited writes no text of its own' } }], components: [], ephemeral: false };
 }
 
 /** Plain text for errors and notices, always ephemeral. */

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import type { APIEmbed } from 'discord.js';
+import type { Answer, Citation, Excerpt } from '../src/cited.js';
+import { createCited } from '../src/cited.js';
+import { limits, truncateAtWord } from '../src/discord/limits.js';
+import { renderAnswer, renderSources } from '../src/discord/render.js';
+import { parseCustomId } from '../src/discord/custom-ids.js';
+import { commandDefinitions } from '../src/discord/definitions.js';
+import { commands } from '../commands/index.js';
+
+const embedLength = (e: APIEmbed) =>
+  (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+
+function citation(number: number, extra: Partial<Citation> = {}): Citation {
+  return { number, articleId: `a${number}`, title: `Title ${number}`, outlet: `Outlet${number}`, date: '2022-02-2' + (number % 10), url: `https://news${number}.example/story_(${number})`, ...extra };
+}
+
+function excerpt(text: string, citations: number[], words: string[] = []): Excerpt {
+  const highlights = words.flatMap((w) => {
+    const at = text.indexOf(w);
+    return at >= 0 ? [{ start: at, end: at + w.length }] : [];
+  });
+  return { text, score: 1, sentenceIds: [`s-${text.length}`], duplicateIds: [], citations, highlights };
+}
+
+function answer(excerpts: Excerpt[], citations: Citation[], more = false): Answer {
+  return { question: 'How many troops?', abstained: false, excerpts, citations, terms: { searched: ['troop'], unknown: [], folded: [] }, more };
+}
+
+describe('answer embeds', () => {
+  it('show quotes as block quotes with bold query words and numbered masked-link citations', async () => {
+    const cited = await createCited();
+    const view = renderAnswer(cited.ask('How many troops has Russia amassed?'), { offset: 0 });
+    const [embed] = view.embeds;
+    expect(embed!.title).toBe('How many troops has Russia amassed?');
+    expect(embed!.description).toContain("> Western capitals say **Russia** has **amassed** 150,000 **troops** in combat formations on Ukraine's borders");
+    expect(embed!.description).toContain('— [[1] NDTV, 2022-02-23](https://www.ndtv.com/world-news/pro-russian-leaders-in-ukraine-ask-putin-for-military-against-kyiv-2785807)');
+    expect(embed!.fields![0]!.name).toBe('Sources');
+    expect(embed!.fields![0]!.value).toMatch(/^\*\*\[1\]\*\* \[ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv\]\(https:\/\/www\.ndtv\.com/);
+    expect(embed!.footer!.text).toMatch(/^Verbatim quotes from NDTV, Rashtranews/);
+    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0']);
+  });
+
+  it('offer "More excerpts" when there are more, pointing at the next offset', () => {
+    const view = renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)], true), { offset: 3 });
+    const ids = view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''));
+    expect(ids).toEqual(['more:4', 'cites:3']);
+    for (const id of ids) expect(id.length).toBeLessThanOrEqual(limits.customId);
+  });
+
+  it('escape Markdown in article text so a quote shows as printed', () => {
+    const view = renderAnswer(answer([excerpt('Officials said *all* troops_left > now ~~maybe~~ [link](x)', [1])], [citation(1)]), { offset: 0 });
+    const description = view.embeds[0]!.description!;
+    expect(description).toContain('\\*all\\*');
+    expect(description).toContain('troops\\_left');
+    expect(description).toContain('\\~\\~maybe\\~\\~');
+  });
+
+  it('fit every limit with huge quotes: cut at word boundaries, keep every citation a shown quote uses', () => {
+    const words = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
+    const many = Array.from({ length: 12 }, (_, i) => citation(i + 1, { title: 'A very long headline '.repeat(8) }));
+    const big = answer(
+      [excerpt(`Troops ${words}.`, [1, 2, 3, 4], ['Troops']), excerpt(`More troops ${words}.`, [5, 6, 7, 8]), excerpt(`Even more ${words}.`, [9, 10, 11, 12])],
+      many,
+    );
+    const [embed] = renderAnswer(big, { offset: 0 }).embeds;
+    expect(embed!.description!.length).toBeLessThanOrEqual(limits.embedDescription);
+    expect(embedLength(embed!)).toBeLessThanOrEqual(limits.embedsTotal);
+    for (const field of embed!.fields!) expect(field.value.length).toBeLessThanOrEqual(limits.fieldValue);
+    expect(embed!.fields!.length).toBeLessThanOrEqual(limits.embedFields);
+    const quotes = embed!.description!.split('\n').filter((l) => l.startsWith('> '));
+    expect(quotes.length).toBeGreaterThan(0);
+    for (const quote of quotes) {
+      expect(quote.endsWith('…')).toBe(true);
+      const lastWord = quote.slice(0, -1).replace(/\*/g, '').split(' ').at(-1)!;
+      expect(lastWord).toMatch(/^word\d+$/); // a whole word, never a piece of one
+      expect(words.split(' ')).toContain(lastWord);
+    }
+    const sourcesText = embed!.fields!.map((f) => f.value).join('\n');
+    const shownCitations = new Set([...embed!.description!.matchAll(/\[(\d+)\] Outlet/g)].map((m) => Number(m[1])));
+    for (const n of shownCitations) expect(sourcesText).toContain(`**[${n}]**`);
+  });
+
+  it('say plainly when the corpus does not cover a question, with no buttons', () => {
+    const view = renderAnswer(
+      { question: 'What is the capital of Australia?', abstained: true, excerpts: [], citations: [], more: false, terms: { searched: ['capit'], unknown: ['australia'], folded: [] } },
+      { offset: 0 },
+    );
+    expect(view.embeds[0]!.description).toContain('The corpus does not cover this');
+    expect(view.embeds[0]!.description).toContain('`australia`');
+    expect(view.components).toEqual([]);
+  });
+
+  it('shorten a 6,000-character question title at a word boundary', () => {
+    const question = 'troops '.repeat(900).trim();
+    const view = renderAnswer({ ...answer([excerpt('Troops moved.', [1])], [citation(1)]), question }, { offset: 0 });
+    expect(view.embeds[0]!.title!.length).toBeLessThanOrEqual(limits.embedTitle);
+    expect(view.embeds[0]!.title!).toMatch(/troops…$/);
+  });
+});
+
+describe('/sources pages', () => {
+  const sources = Array.from({ length: 23 }, (_, i) => ({ id: `id${i}`, title: `Title ${i}`, outlet: i % 2 ? null : 'NDTV', date: null, url: i % 3 ? null : `https://x.example/${i}`, sentences: i }));
+
+  it('list ten articles a page with Previous/Next buttons', () => {
+    const first = renderSources(sources, 0);
+    expect(first.embeds[0]!.fields).toHaveLength(10);
+    expect(first.embeds[0]!.footer!.text).toMatch(/^Page 1 of 3/);
+    const buttons = first.components[0]!.components as { custom_id: string; disabled: boolean }[];
+    expect(buttons.map((b) => [b.custom_id, b.disabled])).toEqual([['sources:0', true], ['sources:1', false]]);
+    const last = renderSources(sources, 2);
+    expect(last.embeds[0]!.fields).toHaveLength(3);
+    expect(renderSources(sources, 99).embeds[0]!.footer!.text).toMatch(/^Page 3 of 3/);
+    expect(last.embeds[0]!.fields![1]!.name).toBe('unknown outlet · date unknown');
+  });
+
+  it('need no buttons for one page', () => {
+    expect(renderSources(sources.slice(0, 5), 0).components).toEqual([]);
+  });
+});
+
+describe('custom ids and command definitions', () => {
+  it('read only the ids Cited makes', () => {
+    expect(parseCustomId('more:3')).toEqual({ kind: 'more', offset: 3 });
+    expect(parseCustomId('sources:2')).toEqual({ kind: 'sources', page: 2 });
+    for (const junk of ['more:-1', 'more:abc', 'delete:1', 'more:3:extra', '', 'x'.repeat(100)]) expect(parseCustomId(junk)).toBe(null);
+  });
+
+  it('define /ask, /sources, /figures, /help and the "Find sources" message command', () => {
+    const defs = commandDefinitions(commands) as { name: string; type: number; options?: { name: string; required: boolean }[] }[];
+    expect(defs.map((d) => [d.name, d.type])).toEqual([['ask', 1], ['sources', 1], ['figures', 1], ['help', 1], ['Find sources', 3]]);
+    expect(defs[0]!.options!.map((o) => [o.name, o.required])).toEqual([['question', true], ['source', false], ['private', false]]);
+  });
+
+  it('truncateAtWord never splits a word', () => {
+    expect(truncateAtWord('alpha beta gamma', 12)).toBe('alpha beta…');
+    expect(truncateAtWord('alpha beta gamma', 100)).toBe('alpha beta gamma');
+    expect(truncateAtWord('supercalifragilistic', 6)).toBe('super…');
+  });
+});
