@@ -49,3 +49,48 @@ export function runScript(script: string, args: string[] = [], options: { input?
 function emptyDir(): string {
   return mkdtempSync(join(tmpdir(), 'cited-cwd-'));
 }
+
+export interface Started {
+  child: ReturnType<typeof spawn>;
+  output(): string;
+  /** Resolves with the output once `pattern` appears in it (stdout and stderr together). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/** Starts a compiled script as a long-running process (a bot), collecting its output. */
+export function startScript(script: string, env: Record<string, string | undefined>): Started {
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, [built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
+  const onData = (d: string) => {
+    output += d;
+    for (const w of [...waiters]) if (w.pattern.test(output)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(output);
+    }
+  };
+  child.stdout!.setEncoding('utf8').on('data', onData);
+  child.stderr!.setEncoding('utf8').on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor(pattern, timeoutMs = 15_000) {
+      if (pattern.test(output)) return Promise.resolve(output);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} in:\n${output}`)), timeoutMs);
+        waiters.push({ pattern, resolve: (s) => (clearTimeout(timer), resolve(s)) });
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
