@@ -146,6 +146,22 @@ describe('other commands', () => {
     expect(names).toContain('147,000 — Rashtranews, 2022-02-21');
   });
 
+  it('/sources pages with its buttons by updating the message', async () => {
+    const id = discord.interaction(discord.chatInput('sources', [], { user: newUser() }));
+    const message = ((await discord.waitForCall(callbackOf(id))).response as Json)['resource']['message'] as Json;
+    const body = await reply(discord.interaction(discord.button('sources:0', String(message['id']), { user: newUser() })));
+    expect(body['type']).toBe(7);
+    expect(((body['data'] as Json)['embeds'] as Json[])[0]!['footer']).toEqual({ text: 'Page 1 of 1 · /ask quotes only from these articles' });
+  });
+
+  it('an unknown command or an unhandled interaction never takes the bot down', async () => {
+    const body = await reply(discord.interaction(discord.chatInput('nosuch', [], { user: newUser() })));
+    expect(body['data']).toMatchObject({ flags: 64, content: 'There is no command /nosuch. Type /help to see the commands.' });
+    discord.interaction(discord.modalSubmit('report', { reason: 'x' }, { user: newUser() }));
+    expect((await reply(ask('Kiev')))['type']).toBe(4);
+    expect(bot.child.exitCode).toBe(null);
+  });
+
   it('/help answers privately', async () => {
     const body = await reply(discord.interaction(discord.chatInput('help', [], { user: newUser() })));
     expect((body['data'] as Json)['flags']).toBe(64);
@@ -292,6 +308,12 @@ describe('start-up and shutdown', () => {
     expect(code).toBe(0);
     expect(bot.output()).toMatch(/"msg":"shutting down"/);
     bot = await startBot();
+  });
+
+  it('deploy-commands without a token says which variable is missing', async () => {
+    const run = await runScript('src/discord/deploy-commands.js', [], { env: { DISCORD_TOKEN: undefined } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Configuration DISCORD_TOKEN: is not set');
   });
 
   it.each([

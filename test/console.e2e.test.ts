@@ -46,6 +46,14 @@ describe('npm start without a Discord token: the console chat (real process, rea
     expect(run.stdout).toContain('> Shelling hit the water station in Donetsk. [1]');
   });
 
+  it('reads .env from the working folder (variables already set win)', async () => {
+    const dir = tempCorpus({ 'only.txt': 'A ceasefire was agreed in Geneva.\n' });
+    const cwd = tempCorpus({ '.env': `CORPUS_DIR=${dir}\nLOG_LEVEL=info\n` });
+    const run = await runScript('src/main.js', [], { input: 'ceasefire\n', cwd, env: { DISCORD_TOKEN: undefined, CORPUS_DIR: undefined } });
+    expect(run.stdout).toMatch(/^Cited — 1 article, 1 quotable sentence\./);
+    expect(run.stdout).toContain('> A ceasefire was agreed in Geneva. [1]');
+  });
+
   it('stops with a message naming the problem when the corpus folder is missing', async () => {
     const run = await start('', { CORPUS_DIR: '/nonexistent/corpus' });
     expect(run.code).toBe(1);

@@ -21,7 +21,7 @@ export async function runChat(cited: Cited, streams: ChatStreams = { input: proc
   const interactive = streams.output.isTTY === true && (streams.input as NodeJS.ReadStream).isTTY === true;
   const print = (text: string) => streams.output.write(text + '\n');
   print(
-    `Cited — ${cited.articles.length} articles, ${cited.sentenceCount} quotable sentences. ` +
+    `Cited — ${plural(cited.articles.length, 'article')}, ${plural(cited.sentenceCount, 'quotable sentence')}. ` +
       'Ask a question, or type /help. /quit leaves.',
   );
   const lines = createInterface({ input: streams.input, output: interactive ? streams.output : undefined, terminal: interactive });
@@ -65,4 +65,8 @@ function more(cited: Cited, last: { question: string; shown: number } | null, st
   const answer = cited.ask(last.question, { offset: last.shown });
   last.shown += answer.excerpts.length;
   return renderAnswer(answer, style);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
