@@ -15,4 +15,5 @@ export function findCommandIn(list: readonly Command[], name: string): Command |
   return list.find((c) => c.name === name.toLowerCase());
 }
 
+export { summarize } from './command.js';
 export type { Command, CommandContext, CommandInput, CommandOption, Reply, SourceSummary } from './command.js';

@@ -16,10 +16,10 @@ import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
-import { findFigures, type FigureResult } from './figures/figures.js';
+import { FigureIndex, type FigureResult } from './figures/figures.js';
 
 export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
-export type { Figure, FigureResult } from './figures/figures.js';
+export type { Comparison, Figure, FigureGroup, FigureResult } from './figures/figures.js';
 export { CitedError, isCitedError } from './core/errors.js';
 
 /** The corpus shipped with Cited. */
@@ -92,8 +92,10 @@ export interface Cited {
   readonly sentenceCount: number;
   ask(question: string, options?: AskOptions): Answer;
   search(question: string, limit?: number): SearchResult;
-  /** The figures (numbers) printed in the sentences about `topic`. */
-  figures(topic: string): FigureResult;
+  /** Figures on a topic, grouped by what they count; without a topic, the subjects with the most figures. */
+  figures(topic?: string | null): FigureResult;
+  /** What the corpus's figures count, most figures first (for autocomplete). */
+  figureSubjects(): { subject: string; count: number }[];
   article(id: string): Article | undefined;
 }
 
@@ -107,6 +109,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
 
   const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context });
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
+  const figureIndex = new FigureIndex(corpus.analyzed.map((a) => a.sentence), byId, searcher);
   return {
     options,
     articles: corpus.articles,
@@ -122,7 +125,8 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
       });
     },
     search: (question, limit) => searcher.search(question, limit),
-    figures: (topic) => findFigures(topic, searcher, byId, options.answer.minCoverage),
+    figures: (topic) => figureIndex.find(topic ?? null),
+    figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
   };
 }

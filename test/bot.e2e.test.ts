@@ -138,12 +138,37 @@ describe('other commands', () => {
     expect(fields[0]!['value']).toMatch(/\[ProRussian Leaders.*\]\(https:\/\/www\.ndtv\.com.*\n\d+ sentences · id `000_138185aca57c1631`/);
   });
 
-  it('/figures shows the numbers with their quotes', async () => {
+  it('/figures shows each value with its quote and source, says where sources disagree, and attaches a bar chart', async () => {
     const id = discord.interaction(discord.chatInput('figures', [{ name: 'topic', type: STRING, value: 'troops' }], { user: newUser() }));
-    const [embed] = ((await reply(id))['data'] as Json)['embeds'] as Json[];
-    const names = (embed!['fields'] as Json[]).map((f) => f['name']);
-    expect(names).toContain('150,000 — NDTV, 2022-02-23');
-    expect(names).toContain('147,000 — Rashtranews, 2022-02-21');
+    const call = await discord.waitForCall(callbackOf(id));
+    expect(call.headers['content-type']).toMatch(/^multipart\/form-data/);
+    const data = (call.body as Json)['data'] as Json;
+    expect(call.body.files).toEqual([{ field: 'files[0]', name: 'figures-troop.png', size: expect.any(Number), contentType: expect.any(String) }]);
+    expect(call.body.files[0].size).toBeGreaterThan(1000);
+    const [embed] = data['embeds'] as Json[];
+    expect(embed!['title']).toBe('Figures on “troops”');
+    expect(embed!['image']).toEqual({ url: 'attachment://figures-troop.png' });
+    const [field] = embed!['fields'] as Json[];
+    const fields = embed!['fields'] as Json[];
+    expect(fields.map((f) => f['name'])).toEqual(['troops (5)', 'troops (continued)']);
+    const text = fields.map((f) => f['value'] as string).join('\n');
+    expect(text).toContain('**Sources disagree: 150,000 (NDTV, according to Western capitals; Rashtranews, an estimate) against 147,000');
+    expect(text).toContain('**147,000** — [Rashtranews, 2022-02-21](https://www.rashtranews.com/');
+    expect(text).toMatch(/> …?.*amassed \*\*147,000\*\* troops around Ukraine/);
+    for (const value of ['150,000', 'an estimated 150,000', '147,000', 'Tens of thousands', '9,000']) expect(text).toContain(`**${value}**`);
+    for (const f of fields) expect((f['value'] as string).length).toBeLessThanOrEqual(1024);
+  });
+
+  it('/figures without a topic gives an overview, pages with its buttons, and autocompletes subjects', async () => {
+    const id = discord.interaction(discord.chatInput('figures', [], { user: newUser() }));
+    const message = ((await discord.waitForCall(callbackOf(id))).response as Json)['resource']['message'] as Json;
+    expect((message['embeds'] as Json[])[0]!['title']).toBe('What the figures in the articles count');
+    // The bundled corpus fits one page: a press on "Next" (from an older, longer list) shows the last page.
+    const next = await reply(discord.interaction(discord.button('figs:1', String(message['id']), { user: newUser() })));
+    expect(next['type']).toBe(7);
+    expect(((next['data'] as Json)['embeds'] as Json[])[0]!['footer']).toEqual({ text: 'Page 1 of 1 · Cited writes no text of its own' });
+    const complete = await reply(discord.interaction(discord.autocomplete('figures', [{ name: 'topic', type: STRING, value: 'expl', focused: true }], { user: newUser() })));
+    expect(complete).toEqual({ type: 8, data: { choices: [{ name: 'explosions (4 figures)', value: 'explosions' }] } });
   });
 
   it('/sources pages with its buttons by updating the message', async () => {

@@ -3,7 +3,7 @@ import type { APIEmbed } from 'discord.js';
 import type { Answer, Citation, Excerpt } from '../src/cited.js';
 import { createCited } from '../src/cited.js';
 import { limits, truncateAtWord } from '../src/discord/limits.js';
-import { renderAnswer, renderSources } from '../src/discord/render.js';
+import { renderAnswer, renderFigures, renderSources } from '../src/discord/render.js';
 import { parseCustomId } from '../src/discord/custom-ids.js';
 import { commandDefinitions } from '../src/discord/definitions.js';
 import { commands } from '../commands/index.js';
@@ -96,6 +96,31 @@ describe('answer embeds', () => {
     const view = renderAnswer({ ...answer([excerpt('Troops moved.', [1])], [citation(1)]), question }, { offset: 0 });
     expect(view.embeds[0]!.title!.length).toBeLessThanOrEqual(limits.embedTitle);
     expect(view.embeds[0]!.title!).toMatch(/troops…$/);
+  });
+});
+
+describe('/figures pages', () => {
+  it('pack many subjects into pages within every limit, without losing a figure', async () => {
+    const cited = await createCited();
+    const troops = cited.figures('troops').groups[0]!;
+    const groups = Array.from({ length: 30 }, (_, i) => ({ ...troops, subject: `subject${i}`, key: `k${i}` }));
+    const result = { topic: 'many', groups };
+    const first = renderFigures(result, 0);
+    const pages = Number(/of (\d+)/.exec(first.embeds[0]!.footer!.text)![1]);
+    expect(pages).toBeGreaterThan(1);
+    const seen = new Set<string>();
+    for (let page = 0; page < pages; page++) {
+      const view = renderFigures(result, page);
+      const [embed] = view.embeds;
+      expect(view.embeds.reduce((n, e) => n + embedLength(e), 0)).toBeLessThanOrEqual(limits.embedsTotal);
+      expect(embed!.fields!.length).toBeLessThanOrEqual(limits.embedFields);
+      for (const f of embed!.fields!) {
+        expect(f.value.length).toBeLessThanOrEqual(limits.fieldValue);
+        if (!f.name.endsWith('(continued)')) seen.add(f.name);
+      }
+      expect(view.files!.length).toBeLessThanOrEqual(3);
+    }
+    expect(seen.size).toBe(30);
   });
 });
 

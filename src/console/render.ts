@@ -5,6 +5,8 @@
 import type { Answer, Citation, Excerpt, FigureResult } from '../cited.js';
 import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { plain, wrap, type Style } from './style.js';
+import { comparisonSentence, contextLabel, sourceLabel } from '../figures/describe.js';
+import { textChart, worthCharting } from '../figures/chart.js';
 
 const UNKNOWN = 'unknown';
 
@@ -22,13 +24,27 @@ export function renderReply(reply: Reply, style: Style = plain): string {
 }
 
 export function renderFigures(result: FigureResult, style: Style = plain): string {
-  if (result.figures.length === 0) return `No figures on “${result.topic}” in the articles. Type /sources to see what they cover.`;
-  const out = [style.bold(`Figures on “${result.topic}”`)];
-  for (const f of result.figures) {
-    const quote = f.sentence.slice(0, f.start) + style.bold(f.sentence.slice(f.start, f.end)) + f.sentence.slice(f.end);
-    out.push(wrap(`${f.text} — ${f.source.outlet ?? `${UNKNOWN} outlet`}, ${f.source.date ?? 'date unknown'}`, style.width));
-    out.push(wrap(quote, style.width, '  > '));
+  if (result.groups.length === 0) {
+    return result.topic === null
+      ? 'The articles print no figures.'
+      : `No figures on “${result.topic}” in the articles. Type /figures alone for an overview, or /sources.`;
   }
+  const out = [style.bold(result.topic === null ? 'What the figures count (most figures first)' : `Figures on “${result.topic}”`)];
+  for (const group of result.groups) {
+    out.push('', style.bold(group.subject));
+    if (result.topic === null) {
+      out.push(wrap(group.figures.map((f) => `${f.text} (${f.source.outlet ?? `${UNKNOWN} outlet`})`).join(' · '), style.width, '  '));
+      continue;
+    }
+    for (const f of group.figures) {
+      const context = contextLabel(f);
+      out.push(wrap(`${style.bold(f.text)} — ${sourceLabel(f)}${context ? ` · ${context}` : ''}`, style.width, '  '));
+      out.push(wrap(f.sentence.slice(0, f.start) + style.bold(f.sentence.slice(f.start, f.end)) + f.sentence.slice(f.end), style.width, '    > '));
+    }
+    for (const comparison of group.comparisons) out.push(wrap(comparisonSentence(comparison), style.width, '  '));
+    if (worthCharting(group)) out.push(...textChart(group).map((line) => `  ${line}`));
+  }
+  if (result.topic === null) out.push('', style.dim('(type /figures <subject> for the quotes, sources and comparisons)'));
   return out.join('\n');
 }
 

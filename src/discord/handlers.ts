@@ -16,14 +16,14 @@ import {
 import type { Cited } from '../cited.js';
 import { citedError } from '../core/errors.js';
 import type { Logger } from '../logger.js';
-import { findCommandIn, type Command, type CommandInput, type Reply } from '../../commands/index.js';
+import { findCommandIn, summarize, type Command, type CommandInput, type Reply } from '../../commands/index.js';
 import { FIND_SOURCES } from './definitions.js';
 import { AnswerMemory } from './answer-memory.js';
 import { Cooldown } from './cooldown.js';
 import { parseCustomId } from './custom-ids.js';
 import { limits, truncateAtWord } from './limits.js';
-import { notice, renderAnswer, renderCitedSources, renderReply, renderSources } from './render.js';
-import { replyWithError, send, sendToMessage, userMessage } from './send.js';
+import { figuresTopic, notice, renderAnswer, renderCitedSources, renderFigures, renderReply, renderSources } from './render.js';
+import { replyWithError, send, sendToMessage, update, userMessage } from './send.js';
 
 export interface HandlerContext {
   cited: Cited;
@@ -89,9 +89,16 @@ async function button(interaction: ButtonInteraction, ctx: HandlerContext): Prom
     return;
   }
   if (action.kind === 'sources') {
-    const sources = (await ctx.commands.find((c) => c.name === 'sources')?.run({}, { cited: ctx.cited, commands: ctx.commands })) as Reply | undefined;
-    if (sources?.kind !== 'sources') throw new Error('the sources command is not registered');
-    await interaction.update({ ...renderSources(sources.sources, action.page), allowedMentions: { parse: [] } });
+    await update(interaction, renderSources(ctx.cited.articles.map(summarize), action.page));
+    return;
+  }
+  if (action.kind === 'figs') {
+    const topic = figuresTopic(interaction.message.embeds[0]?.title);
+    if (topic === undefined) {
+      await send(interaction, notice('This list is too old to page through. Ask again with /figures.'));
+      return;
+    }
+    await update(interaction, renderFigures(ctx.cited.figures(topic), action.page));
     return;
   }
   const asked = ctx.memory.recall(interaction.message.id, interaction.message.embeds[0]?.title);
@@ -110,8 +117,16 @@ async function button(interaction: ButtonInteraction, ctx: HandlerContext): Prom
 
 async function autocomplete(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
-  if (focused.name !== 'source') return void (await interaction.respond([]));
   const typed = String(focused.value).toLowerCase().trim();
+  if (focused.name === 'topic') {
+    const subjects = ctx.cited
+      .figureSubjects()
+      .filter((s) => typed === '' || s.subject.toLowerCase().includes(typed))
+      .slice(0, limits.choices)
+      .map((s) => ({ name: truncateAtWord(`${s.subject} (${s.count} figure${s.count === 1 ? '' : 's'})`, limits.choiceName), value: s.subject.slice(0, limits.choiceValue) }));
+    return void (await interaction.respond(subjects));
+  }
+  if (focused.name !== 'source') return void (await interaction.respond([]));
   const choices = ctx.cited.articles
     .filter((a) => a.id.length <= limits.choiceValue)
     .filter((a) => typed === '' || [a.id, a.outlet ?? '', a.title ?? ''].some((s) => s.toLowerCase().includes(typed)))

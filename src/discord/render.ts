@@ -5,7 +5,9 @@
  * never drops a citation that a shown quote uses.
  */
 import { escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Answer, Citation, Excerpt, FigureResult } from '../cited.js';
+import type { Answer, Citation, Excerpt, Figure, FigureGroup, FigureResult } from '../cited.js';
+import { chartPng, worthCharting } from '../figures/chart.js';
+import { comparisonSentence, contextLabel, sourceLabel } from '../figures/describe.js';
 import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { limits, truncateAtWord } from './limits.js';
 import { customIds } from './custom-ids.js';
@@ -15,6 +17,8 @@ export interface DiscordReply {
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIButtonComponent>[];
   ephemeral: boolean;
+  /** Attachments (charts), referenced from embeds as attachment://name. */
+  files?: { name: string; data: Buffer }[];
 }
 
 const COLOR = { answer: 0x2f6fdf, abstain: 0x8a8f98, list: 0x2f9f6f };
@@ -33,25 +37,95 @@ export function renderReply(reply: Reply, page = 0): DiscordReply {
   }
 }
 
-/** Figures, first version: one field per figure, with its quote (number in bold) and source. */
-export function renderFigures(result: FigureResult): DiscordReply {
-  const title = truncateAtWord(`Figures on “${result.topic}”`, limits.embedTitle);
-  if (result.figures.length === 0) {
-    return { embeds: [{ title, description: 'No figures on this topic in the articles. Use `/sources` to see what they cover.', color: COLOR.abstain }], components: [], ephemeral: false };
+const CHARTS_PER_PAGE = 3;
+/** Characters of fields per /figures page, leaving room for title, description and footer. */
+const FIGURE_PAGE_BUDGET = 5200;
+
+/**
+ * Figures as an embed table: each subject's values with their quotes and citations, then whether
+ * sources agree, in fields of up to 1,024 characters ("(continued)" when a subject needs more),
+ * as many subjects a page as fit, and a bar chart image for each subject with two or more values.
+ */
+export function renderFigures(result: FigureResult, page = 0): DiscordReply {
+  const title = truncateAtWord(result.topic === null ? 'What the figures in the articles count' : `Figures on “${result.topic.replace(/\s+/g, ' ')}”`, limits.embedTitle);
+  if (result.groups.length === 0) {
+    const description = result.topic === null ? 'The articles print no figures.' : 'No figures on this topic in the articles. Try `/figures` alone for an overview, or `/sources`.';
+    return { embeds: [{ title, description, color: COLOR.abstain }], components: [], ephemeral: false };
   }
-  let total = title.length;
-  const fields: APIEmbedField[] = [];
-  for (const f of result.figures.slice(0, limits.embedFields)) {
-    const name = truncateAtWord(`${f.text} — ${f.source.outlet ?? 'unknown outlet'}, ${f.source.date ?? 'date unknown'}`, limits.fieldName);
-    const before = escape(f.sentence.slice(0, f.start));
-    const quote = `> ${before}**${escape(f.sentence.slice(f.start, f.end))}**${escape(f.sentence.slice(f.end))}`;
-    const link = f.source.url ? `\n[${plainLabel(f.source.title ?? 'source')}](${safeUrl(f.source.url)})` : '';
-    const value = quote.length + link.length <= limits.fieldValue ? quote + link : truncateAtWord(quote, limits.fieldValue - link.length) + link;
-    if (total + name.length + value.length > limits.embedsTotal - 100) break;
-    total += name.length + value.length;
-    fields.push({ name, value });
+  const pages = paginateFields(result.groups.map((g) => ({ group: g, fields: figureFields(g, result.topic === null) })));
+  const current = Math.min(Math.max(0, page), pages.length - 1);
+  const shown = pages[current]!;
+  const fields = shown.flatMap((s) => s.fields);
+  const description = 'Figures as the articles print them, grouped by what they count. ~ approximate · ≥ at least · ≤ at most.';
+  const footer = { text: `Page ${current + 1} of ${pages.length} · Cited writes no text of its own` };
+  const charted = shown.map((s) => s.group).filter(worthCharting).slice(0, CHARTS_PER_PAGE);
+  const files = charted.map((g) => ({ name: `figures-${g.key.replace(/[^a-z0-9]/gi, '') || 'chart'}.png`, data: chartPng(g) }));
+  const embeds: APIEmbed[] = [{ title, description, color: COLOR.list, fields, footer, ...(files[0] ? { image: { url: `attachment://${files[0].name}` } } : {}) }];
+  for (const [i, file] of files.entries()) if (i > 0) embeds.push({ color: COLOR.list, image: { url: `attachment://${file.name}` }, description: truncateAtWord(`${charted[i]!.subject}: values by source`, 200) });
+  const components: DiscordReply['components'] =
+    pages.length > 1
+      ? [{ type: 1, components: [
+          { type: 2, style: 2, label: 'Previous', custom_id: customIds.figuresPage(current - 1), disabled: current === 0 },
+          { type: 2, style: 2, label: 'Next', custom_id: customIds.figuresPage(current + 1), disabled: current >= pages.length - 1 },
+        ] }]
+      : [];
+  return { embeds, components, ephemeral: false, files };
+}
+
+/** The topic of a /figures message from its title: null for the overview, undefined when cut short. */
+export function figuresTopic(title: string | null | undefined): string | null | undefined {
+  if (title === 'What the figures in the articles count') return null;
+  const match = /^Figures on “(.*)”$/.exec(title ?? '');
+  return match ? match[1] : undefined;
+}
+
+/** Subjects packed into pages within the field budget and Discord's 25 fields (a subject never split across pages). */
+function paginateFields<T extends { fields: APIEmbedField[] }>(items: T[]): T[][] {
+  const pages: T[][] = [[]];
+  let used = 0;
+  let count = 0;
+  for (const item of items) {
+    const size = item.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+    if (pages.at(-1)!.length > 0 && (used + size > FIGURE_PAGE_BUDGET || count + item.fields.length > limits.embedFields)) {
+      pages.push([]);
+      used = 0;
+      count = 0;
+    }
+    pages.at(-1)!.push(item);
+    used += size;
+    count += item.fields.length;
   }
-  return { embeds: [{ title, color: COLOR.list, fields, footer: { text: 'Numbers as the articles print them · Cited writes no text of its own' } }], components: [], ephemeral: false };
+  return pages;
+}
+
+/** One subject as fields of at most 1,024 characters; a figure's line and its quote stay together. */
+function figureFields(group: FigureGroup, overview: boolean): APIEmbedField[] {
+  const blocks: string[] = group.comparisons.map((c) => `**${escape(comparisonSentence(c))}**`);
+  for (const f of group.figures) {
+    const who = f.source.url ? `[${plainLabel(sourceLabel(f))}](${safeUrl(f.source.url)})` : escape(sourceLabel(f));
+    const context = contextLabel(f);
+    const line = `**${escape(f.text)}** — ${who}${context ? ` · ${escape(context)}` : ''}`;
+    blocks.push(overview ? line : `${line}\n> ${quoteAround(f, 140)}`);
+  }
+  const values: string[] = [];
+  for (const block of blocks.map((b) => truncateAtWord(b, limits.fieldValue))) {
+    const last = values.at(-1);
+    if (last !== undefined && last.length + 1 + block.length <= limits.fieldValue) values[values.length - 1] = `${last}\n${block}`;
+    else values.push(block);
+  }
+  const name = truncateAtWord(`${group.subject} (${group.figures.length})`, limits.fieldName);
+  return values.map((value, i) => ({ name: i === 0 ? name : truncateAtWord(`${group.subject} (continued)`, limits.fieldName), value }));
+}
+
+/** The part of the sentence around a figure (about `room` characters), cut at words, figure in bold. */
+function quoteAround(f: Figure, room: number): string {
+  const from = Math.max(0, f.start - Math.floor(room / 2));
+  const to = Math.min(f.sentence.length, f.end + Math.floor(room / 2));
+  let before = f.sentence.slice(from, f.start);
+  let after = f.sentence.slice(f.end, to);
+  if (from > 0) before = '…' + before.replace(/^\S*\s/, '');
+  if (to < f.sentence.length) after = after.replace(/\s\S*$/, '') + '…';
+  return `${escape(before)}**${escape(f.sentence.slice(f.start, f.end))}**${escape(after)}`;
 }
 
 /** Plain text for errors and notices, always ephemeral. */

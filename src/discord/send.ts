@@ -20,14 +20,20 @@ export const noMentions = { parse: [] as never[], repliedUser: false };
 
 export type AnyRepliable = RepliableInteraction | ChatInputCommandInteraction | ButtonInteraction | MessageContextMenuCommandInteraction;
 
-/** Sends a reply to an interaction (replying, editing a deferral or following up); returns the message id. */
-export async function send(interaction: AnyRepliable, reply: DiscordReply): Promise<string | null> {
-  const body = {
+/** The message body of a reply, as discord.js takes it: never parsing mentions, charts attached. */
+export function messageBody(reply: DiscordReply) {
+  return {
     ...(reply.content !== undefined ? { content: reply.content } : {}),
     embeds: reply.embeds,
     components: reply.components,
     allowedMentions: noMentions,
+    files: (reply.files ?? []).map((f) => ({ attachment: f.data, name: f.name })),
   };
+}
+
+/** Sends a reply to an interaction (replying, editing a deferral or following up); returns the message id. */
+export async function send(interaction: AnyRepliable, reply: DiscordReply): Promise<string | null> {
+  const body = messageBody(reply);
   const flags = reply.ephemeral ? MessageFlags.Ephemeral : undefined;
   if (interaction.deferred && !interaction.replied) return (await interaction.editReply(body)).id;
   if (interaction.replied) return (await interaction.followUp({ ...body, ...(flags ? { flags } : {}) })).id;
@@ -35,15 +41,14 @@ export async function send(interaction: AnyRepliable, reply: DiscordReply): Prom
   return response.resource?.message?.id ?? null;
 }
 
+/** Replaces the message a button is on (a new page of the same list). */
+export async function update(interaction: ButtonInteraction, reply: DiscordReply): Promise<void> {
+  await interaction.update({ ...messageBody(reply), attachments: [] });
+}
+
 /** Replies to a message (a mention or a DM); returns the new message's id. */
 export async function sendToMessage(message: Message, reply: DiscordReply): Promise<string> {
-  const sent = await message.reply({
-    ...(reply.content !== undefined ? { content: reply.content } : {}),
-    embeds: reply.embeds,
-    components: reply.components,
-    allowedMentions: noMentions,
-  });
-  return sent.id;
+  return (await message.reply(messageBody(reply))).id;
 }
 
 /** A user-facing sentence for any error: a CitedError's own message, or a generic apology (logged). */

@@ -1,68 +1,173 @@
 /**
- * Figures, first version: the numbers printed in the sentences a topic finds, each with its
- * quote and source. Years, ages ("27-year-old"), and small list numbers are left out. (Subjects,
- * qualifiers, attribution and disagreement between outlets come with the "figures" issue.)
+ * Figures across the corpus: every figure of every quotable sentence (see extract.ts), grouped by
+ * what it counts, with agreement and disagreement between sources spelled out.
+ *
+ * Grouping: figures count the same thing when their subject nouns share a stem (troops/troop);
+ * "lives", "people" or "persons" in a sentence about killing or deaths form one group, "people
+ * killed", so "cost more than 14,000 lives" and "over 14,000 people have been killed" meet.
+ *
+ * Comparing (`compareFigures`), within a group:
+ *   - figures printed in one sentence are parts of one report (533 in Donetsk, 860 in Luhansk),
+ *     never rivals;
+ *   - figures of different sentences whose values are within a factor of 1.5 are estimates of one
+ *     quantity: they agree when equal (or consistent bounds: "more than 14,000" and "over 14,000"),
+ *     else they disagree (150,000 against 147,000 troops);
+ *   - values further apart are taken as different quantities (9,000 in Belarus, 147,000 in all).
  */
-import type { Article, Citation } from '../core/types.js';
-import { analyzeText } from '../nlp/analysis.js';
+import type { Article, Citation, Sentence } from '../core/types.js';
+import { tagText } from '../nlp/analysis.js';
+import { foldWord, termOf } from '../nlp/terms.js';
 import type { Searcher } from '../search/search.js';
+import { countsDeaths, extractFigures, type ExtractedFigure } from './extract.js';
 
-export interface Figure {
-  /** The figure as printed, e.g. "150,000" or "five million". */
-  text: string;
-  /** Its numeric value, e.g. 150000. */
-  value: number;
-  /** The sentence it is printed in (verbatim) and where the figure sits in it. */
+export interface Figure extends ExtractedFigure {
+  /** The sentence it is printed in, verbatim; `start`/`end` locate the figure in it. */
   sentence: string;
-  start: number;
-  end: number;
   sentenceId: string;
   source: Omit<Citation, 'number'>;
+  /** The group it belongs to (a stem, or "kill" for deaths). */
+  key: string;
 }
 
-export interface FigureResult {
-  topic: string;
+export interface Comparison {
+  verdict: 'agree' | 'disagree';
+  /** The figures compared, largest value first. */
   figures: Figure[];
 }
 
-const SCALES: Record<string, number> = { hundred: 1e2, thousand: 1e3, million: 1e6, billion: 1e9 };
-const WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, dozen: 12, twenty: 20, fifty: 50, hundred: 100 };
-
-export function findFigures(topic: string, searcher: Searcher, articles: ReadonlyMap<string, Article>, minCoverage: number, limit = 20): FigureResult {
-  const figures: Figure[] = [];
-  for (const hit of searcher.search(topic, 200).hits) {
-    if (hit.coverage < minCoverage) continue;
-    const article = articles.get(hit.sentence.articleId)!;
-    for (const figure of figuresIn(hit.sentence.text)) {
-      const { id: articleId, title, date, url, outlet } = article;
-      figures.push({ ...figure, sentence: hit.sentence.text, sentenceId: hit.sentence.id, source: { articleId, title, date, url, outlet } });
-      if (figures.length >= limit) return { topic, figures };
-    }
-  }
-  return { topic, figures };
+export interface FigureGroup {
+  /** What the figures count, as the articles print it most often ("troops"; "people killed"). */
+  subject: string;
+  key: string;
+  figures: Figure[];
+  comparisons: Comparison[];
 }
 
-/** Numbers in one sentence, with their printed form, value and offsets. */
-export function figuresIn(sentence: string): { text: string; value: number; start: number; end: number }[] {
-  const tokens = analyzeText(sentence);
-  const found: { text: string; value: number; start: number; end: number }[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    let value = token.kind === 'number' ? Number(token.normal.replace(/,/g, '')) : (WORDS[token.normal] ?? NaN);
-    if (!Number.isFinite(value)) continue;
-    let end = token.end;
-    const next = tokens[i + 1];
-    if (next && SCALES[next.normal] && next.start - end <= 1) {
-      value *= SCALES[next.normal]!;
-      end = next.end;
-      i++;
+export interface FigureResult {
+  /** The topic asked about, or null for the overview. */
+  topic: string | null;
+  groups: FigureGroup[];
+}
+
+export interface FigureOptions {
+  /** Values within this factor of each other are estimates of one quantity. Default 1.5. */
+  sameQuantityRatio: number;
+  /** Groups in the overview (no topic). Default 8. */
+  overviewGroups: number;
+}
+
+export const defaultFigureOptions: FigureOptions = { sameQuantityRatio: 1.5, overviewGroups: 8 };
+
+const DEATHS_KEY = 'kill';
+/** Topic words (as index terms) that ask for the "people killed" group. */
+const DEATH_TERMS = new Set(['death', 'dead', 'die', 'casualti', 'kill', 'fatal', 'toll']);
+
+export class FigureIndex {
+  private cache: Figure[] | null = null;
+
+  constructor(
+    private readonly sentences: readonly Sentence[],
+    private readonly articles: ReadonlyMap<string, Article>,
+    private readonly searcher: Searcher,
+    private readonly options: FigureOptions = defaultFigureOptions,
+  ) {}
+
+  /** Every figure in the corpus, in corpus order (extracted on first use, then kept). */
+  all(): Figure[] {
+    if (this.cache === null) {
+      this.cache = [];
+      for (const sentence of this.sentences) {
+        if (!/\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b/i.test(sentence.text)) continue;
+        const { id: articleId, title, date, url, outlet } = this.articles.get(sentence.articleId)!;
+        for (const figure of extractFigures(sentence.text, tagText(sentence.text))) {
+          this.cache.push({ ...figure, sentence: sentence.text, sentenceId: sentence.id, source: { articleId, title, date, url, outlet }, key: groupKey(figure, sentence.text) });
+        }
+      }
     }
-    const after = sentence.slice(end, end + 12);
-    const isYear = token.kind === 'number' && /^(19|20)\d\d$/.test(token.normal) && end === token.end;
-    const isAge = /^-year-old/.test(after);
-    const isSmall = value < 10 && !/^\s*%/.test(after);
-    if (isYear || isAge || isSmall) continue;
-    found.push({ text: sentence.slice(token.start, end), value, start: token.start, end });
+    return this.cache;
   }
-  return found;
+
+  /** Subjects with the most figures, for the overview and for autocomplete. */
+  subjects(): { key: string; subject: string; count: number }[] {
+    return groupFigures(this.all(), this.options)
+      .map((g) => ({ key: g.key, subject: g.subject, count: g.figures.length }))
+      .sort((a, b) => b.count - a.count || a.subject.localeCompare(b.subject));
+  }
+
+  /**
+   * Figures on a topic: those whose subject is a topic word (same folding as /ask, variants
+   * included); failing that, those printed in the sentences the topic finds. Without a topic, the
+   * subjects with the most figures.
+   */
+  find(topic: string | null): FigureResult {
+    const figures = this.all();
+    if (topic === null || topic.trim() === '') {
+      const groups = groupFigures(figures, this.options)
+        .filter((g) => g.figures.length > 1)
+        .sort((a, b) => b.figures.length - a.figures.length || a.subject.localeCompare(b.subject))
+        .slice(0, this.options.overviewGroups);
+      return { topic: null, groups };
+    }
+    const result = this.searcher.search(topic, 500);
+    const topicTerms = new Set(result.indexTerms);
+    const aboutDeaths = [...topicTerms].some((t) => DEATH_TERMS.has(t));
+    const bySubject = figures.filter((f) => topicTerms.has(f.key) || (f.key === DEATHS_KEY && aboutDeaths));
+    // When no figure counts the topic itself ("Donetsk", "evacuation"), show the figures printed in
+    // the sentences the topic finds.
+    const found = new Set(result.hits.filter((h) => h.coverage >= 0.5).map((h) => h.sentence.id));
+    const chosen = bySubject.length > 0 ? bySubject : figures.filter((f) => found.has(f.sentenceId));
+    const groups = groupFigures(chosen, this.options).sort((a, b) => Number(topicTerms.has(b.key)) - Number(topicTerms.has(a.key)) || b.figures.length - a.figures.length);
+    return { topic: topic.trim(), groups };
+  }
+}
+
+function groupKey(figure: ExtractedFigure, sentence: string): string {
+  if (countsDeaths(sentence, figure.subjectLemma)) return DEATHS_KEY;
+  const folded = foldWord(figure.subject ?? '') ?? figure.subject ?? '';
+  return termOf(folded);
+}
+
+/** Figures grouped by key, each group with its comparisons; groups in order of first figure. */
+export function groupFigures(figures: readonly Figure[], options: FigureOptions = defaultFigureOptions): FigureGroup[] {
+  const byKey = new Map<string, Figure[]>();
+  for (const f of figures) byKey.set(f.key, [...(byKey.get(f.key) ?? []), f]);
+  return [...byKey.entries()].map(([key, members]) => ({
+    key,
+    subject: key === DEATHS_KEY ? 'people killed' : mostCommon(members.map((f) => f.subject ?? key)),
+    figures: [...members].sort((a, b) => b.value - a.value),
+    comparisons: compareFigures(members, options.sameQuantityRatio),
+  }));
+}
+
+/** See the module comment for the rules. */
+export function compareFigures(figures: readonly Figure[], ratio: number): Comparison[] {
+  // Union figures of different sentences whose values are close; never two of one sentence.
+  const clusters: Figure[][] = [];
+  for (const figure of [...figures].sort((a, b) => b.value - a.value)) {
+    const cluster = clusters.find(
+      (c) => c.every((other) => other.sentenceId !== figure.sentenceId && other.kind === figure.kind) && c.some((other) => close(other.value, figure.value, ratio)),
+    );
+    if (cluster) cluster.push(figure);
+    else clusters.push([figure]);
+  }
+  return clusters
+    .filter((c) => c.length > 1)
+    .map((c) => ({ verdict: c.every((f) => consistent(f, c[0]!)) ? 'agree' : 'disagree', figures: c }));
+}
+
+function close(a: number, b: number, ratio: number): boolean {
+  return Math.max(a, b) <= Math.min(a, b) * ratio;
+}
+
+/** Equal values agree; so do bounds that allow each other (both "more than 14,000"). */
+function consistent(a: Figure, b: Figure): boolean {
+  if (a.value === b.value) return true;
+  const tolerance = a.qualifier === 'approximate' || b.qualifier === 'approximate' ? 0.02 : 0;
+  return Math.abs(a.value - b.value) <= tolerance * Math.max(a.value, b.value);
+}
+
+function mostCommon(words: string[]): string {
+  const counts = new Map<string, number>();
+  for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
 }

@@ -2,12 +2,14 @@
  * The one place that calls wink-nlp. It splits text into sentences and word tokens with exact
  * character offsets, so everything downstream can quote and highlight the original text verbatim.
  */
-import winkNLP, { type ItemSentence } from 'wink-nlp';
+import winkNLP, { type ItemEntity, type ItemSentence } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
-// Only sentence boundaries are needed here; dropping pos/ner/negation roughly doubles throughput.
+// Search needs only sentence boundaries; dropping pos/ner/negation roughly doubles throughput.
 const nlp = winkNLP(model, ['sbd']);
 const its = nlp.its;
+// Figures need parts of speech, lemmas and entities; this pipeline runs only over sentences with numbers.
+const tagger = winkNLP(model, ['sbd', 'pos', 'ner']);
 
 /** Porter 2 stemmer of the same model, applied to our folded forms (its.stem stems the raw token). */
 export const stem = model.addons.stem as (word: string) => string;
@@ -94,4 +96,60 @@ function locateTokens(text: string, values: string[], spaces: string[]): number[
     cursor = Math.min(at + value.length, text.length);
   }
   return starts;
+}
+
+export interface TaggedToken {
+  value: string;
+  normal: string;
+  lemma: string;
+  /** Universal part of speech (NOUN, PROPN, NUM, ADJ, VERB, ADP, PUNCT…). */
+  pos: string;
+  /** wink-nlp token type: word, number, punctuation, symbol, currency… */
+  type: string;
+  capitalised: boolean;
+  start: number;
+  end: number;
+}
+
+export interface EntitySpan {
+  /** CARDINAL, ORDINAL, DATE, TIME, DURATION, MONEY, PERCENT… */
+  type: string;
+  /** Token indexes, inclusive. */
+  first: number;
+  last: number;
+}
+
+export interface TaggedText {
+  tokens: TaggedToken[];
+  entities: EntitySpan[];
+}
+
+/** Tokens with part of speech and lemma, and wink-nlp's entities, for one sentence. */
+export function tagText(text: string): TaggedText {
+  const doc = tagger.readDoc(text);
+  const t = doc.tokens();
+  const values = t.out(tagger.its.value) as string[];
+  const starts = locateTokens(text, values, t.out(tagger.its.precedingSpaces) as string[]);
+  const normals = t.out(tagger.its.normal) as string[];
+  const lemmas = t.out(tagger.its.lemma as unknown as typeof tagger.its.normal) as string[];
+  const pos = t.out(tagger.its.pos) as string[];
+  const types = t.out(tagger.its.type) as string[];
+  const cases = t.out(tagger.its.case) as string[];
+  const tokens = values.map((value, i) => ({
+    value,
+    normal: normals[i]!,
+    lemma: lemmas[i]!,
+    pos: pos[i]!,
+    type: types[i]!,
+    capitalised: cases[i] === 'titleCase' || cases[i] === 'upperCase',
+    start: starts[i]!,
+    end: starts[i]! + value.length,
+  }));
+  const entities: EntitySpan[] = [];
+  doc.entities().each((entity: ItemEntity) => {
+    const { type } = entity.out(tagger.its.detail) as unknown as { type: string };
+    const [first, last] = entity.out(tagger.its.span) as unknown as [number, number];
+    entities.push({ type, first, last });
+  });
+  return { tokens, entities };
 }
