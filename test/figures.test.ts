@@ -38,6 +38,10 @@ describe('reading a figure', () => {
     expect(only(sentence)).toMatchObject({ value, text, qualifier, subject });
   });
 
+  it('leaves out list numbering but keeps the figure on the same line', () => {
+    expect(extract('1. Russia sent 300 troops to the border.').map((f) => f.text)).toEqual(['300']);
+  });
+
   it('keeps the noun counted by a later number in the same list ("including 9,000 in Belarus")', () => {
     const [all, part] = extract('Russia has amassed 147,000 troops around Ukraine, including 9,000 in Belarus.');
     expect([all!.subject, part!.subject, part!.place]).toEqual(['troops', 'troops', 'Belarus']);
