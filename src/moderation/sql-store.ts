@@ -1,0 +1,301 @@
+/**
+ * The moderation store in SQL, shared by both databases: the schema, its migrations and every
+ * query are written once here; `sqlite.ts` and `postgres.ts` only say how to run a statement and a
+ * transaction. SQL uses `?` placeholders (PostgreSQL's driver turns them into $1, $2…).
+ */
+import type { Actor, AnswerRecord, AuditEntry, Gap, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
+import { gapKey } from './store.js';
+
+export type Row = Record<string, unknown>;
+
+/** How to talk to one database. */
+export interface SqlDriver {
+  readonly dialect: 'sqlite' | 'postgres';
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs `work` in one transaction, with a handle whose queries belong to it. */
+  transaction<T>(work: (tx: Pick<SqlDriver, 'query'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Migrations, in order; a database records how many it has applied. Never edit one that shipped. */
+function migrations(dialect: SqlDriver['dialect']): string[][] {
+  const id = dialect === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const time = 'BIGINT';
+  return [
+    [
+      `CREATE TABLE answers (
+        message_id TEXT PRIMARY KEY, guild_id TEXT NOT NULL, channel_id TEXT NOT NULL, asker_id TEXT NOT NULL,
+        question TEXT NOT NULL, source TEXT, page_offset INTEGER NOT NULL, excerpts TEXT NOT NULL,
+        abstained INTEGER NOT NULL, created_at ${time} NOT NULL, retracted_at ${time}, retracted_by TEXT)`,
+      `CREATE TABLE reports (
+        id ${id}, guild_id TEXT NOT NULL, answer_id TEXT NOT NULL, status TEXT NOT NULL,
+        review_channel_id TEXT, review_message_id TEXT, created_at ${time} NOT NULL, updated_at ${time} NOT NULL, resolved_by TEXT)`,
+      // One open review item per answer: concurrent reports of it meet here.
+      `CREATE UNIQUE INDEX reports_open_answer ON reports (answer_id) WHERE status = 'open'`,
+      `CREATE TABLE reporters (
+        report_id BIGINT NOT NULL REFERENCES reports (id), user_id TEXT NOT NULL, reason TEXT, at ${time} NOT NULL,
+        PRIMARY KEY (report_id, user_id))`,
+      `CREATE TABLE suppressions (
+        id ${id}, guild_id TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL,
+        by_user TEXT NOT NULL, at ${time} NOT NULL, lifted_at ${time}, lifted_by TEXT)`,
+      `CREATE UNIQUE INDEX suppressions_active ON suppressions (guild_id, kind, target) WHERE lifted_at IS NULL`,
+      `CREATE TABLE audit (
+        id ${id}, guild_id TEXT NOT NULL, actor_id TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+        reason TEXT, before_state TEXT, after_state TEXT, at ${time} NOT NULL)`,
+      `CREATE INDEX audit_guild ON audit (guild_id, id)`,
+      `CREATE TABLE gaps (
+        guild_id TEXT NOT NULL, question TEXT NOT NULL, asked INTEGER NOT NULL, last_asked_at ${time} NOT NULL,
+        PRIMARY KEY (guild_id, question))`,
+    ],
+  ];
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+const parse = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(String(v)));
+
+export class SqlModerationStore implements ModerationStore {
+  constructor(private readonly db: SqlDriver) {}
+
+  async migrate(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      const [row] = await tx.query('SELECT MAX(version) AS version FROM schema_version');
+      const applied = num(row?.['version']);
+      const all = migrations(this.db.dialect);
+      for (let v = applied; v < all.length; v++) {
+        for (const statement of all[v]!) await tx.query(statement);
+        await tx.query('INSERT INTO schema_version (version) VALUES (?)', [v + 1]);
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  async recordAnswer(r: Omit<AnswerRecord, 'retractedAt' | 'retractedBy'>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO answers (message_id, guild_id, channel_id, asker_id, question, source, page_offset, excerpts, abstained, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`,
+      [r.messageId, r.guildId, r.channelId, r.askerId, r.question, r.source, r.offset, JSON.stringify(r.excerpts), r.abstained ? 1 : 0, r.createdAt],
+    );
+  }
+
+  async answer(messageId: string): Promise<AnswerRecord | null> {
+    const [row] = await this.db.query('SELECT * FROM answers WHERE message_id = ?', [messageId]);
+    return row ? toAnswer(row) : null;
+  }
+
+  retract(messageId: string, actor: Actor): Promise<AnswerRecord | null> {
+    return this.setRetracted(messageId, actor, true);
+  }
+
+  unretract(messageId: string, actor: Actor): Promise<AnswerRecord | null> {
+    return this.setRetracted(messageId, actor, false);
+  }
+
+  private setRetracted(messageId: string, actor: Actor, retract: boolean): Promise<AnswerRecord | null> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query('SELECT * FROM answers WHERE message_id = ?', [messageId]);
+      if (!row) return null;
+      const before = toAnswer(row);
+      if ((before.retractedAt !== null) === retract) return null;
+      await tx.query('UPDATE answers SET retracted_at = ?, retracted_by = ? WHERE message_id = ?', retract ? [at, actor.userId, messageId] : [null, null, messageId]);
+      const after = { ...before, retractedAt: retract ? at : null, retractedBy: retract ? actor.userId : null };
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: retract ? 'retract' : 'unretract', target: messageId, reason: actor.reason ?? null, before: { retractedAt: before.retractedAt }, after: { retractedAt: after.retractedAt }, at });
+      return after;
+    });
+  }
+
+  report(answerId: string, reporter: Actor): Promise<{ report: Report; created: boolean }> {
+    const at = reporter.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      // Upsert on the partial unique index: two members reporting at once land on one review item.
+      const [existing] = await tx.query(`SELECT id FROM reports WHERE answer_id = ? AND status = 'open'`, [answerId]);
+      let id: number;
+      const created = !existing;
+      if (existing) {
+        id = num(existing['id']);
+        await tx.query('UPDATE reports SET updated_at = ? WHERE id = ?', [at, id]);
+      } else {
+        const [inserted] = await tx.query(
+          `INSERT INTO reports (guild_id, answer_id, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)
+           ON CONFLICT (answer_id) WHERE status = 'open' DO UPDATE SET updated_at = excluded.updated_at RETURNING id`,
+          [reporter.guildId, answerId, at, at],
+        );
+        id = num(inserted!['id']);
+      }
+      await tx.query(
+        `INSERT INTO reporters (report_id, user_id, reason, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (report_id, user_id) DO UPDATE SET reason = COALESCE(excluded.reason, reporters.reason), at = excluded.at`,
+        [id, reporter.userId, reporter.reason ?? null, at],
+      );
+      await writeAudit(tx, { guildId: reporter.guildId, actorId: reporter.userId, action: 'report', target: answerId, reason: reporter.reason ?? null, before: null, after: { report: id }, at });
+      return { report: (await loadReport(tx, id))!, created };
+    });
+  }
+
+  reportById(id: number): Promise<Report | null> {
+    return loadReport(this.db, id);
+  }
+
+  async setReviewMessage(reportId: number, channelId: string, messageId: string): Promise<void> {
+    await this.db.query('UPDATE reports SET review_channel_id = ?, review_message_id = ? WHERE id = ?', [channelId, messageId, reportId]);
+  }
+
+  async unposted(): Promise<Report[]> {
+    const rows = await this.db.query(`SELECT id FROM reports WHERE status = 'open' AND review_message_id IS NULL ORDER BY id`);
+    return loadReports(this.db, rows);
+  }
+
+  async openReports(guildId: string): Promise<Report[]> {
+    const rows = await this.db.query(`SELECT id FROM reports WHERE guild_id = ? AND status = 'open' ORDER BY updated_at DESC, id DESC`, [guildId]);
+    return loadReports(this.db, rows);
+  }
+
+  resolve(reportId: number, status: Exclude<ReportStatus, 'open'>, actor: Actor): Promise<Report | null> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const before = await loadReport(tx, reportId);
+      if (!before || before.status !== 'open') return null;
+      await tx.query('UPDATE reports SET status = ?, resolved_by = ?, updated_at = ? WHERE id = ?', [status, actor.userId, at, reportId]);
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: status === 'kept' ? 'keep' : `resolve-${status}`, target: `report ${reportId}`, reason: actor.reason ?? null, before: { status: before.status }, after: { status }, at });
+      return loadReport(tx, reportId);
+    });
+  }
+
+  suppress(kind: SuppressionKind, target: string, actor: Actor & { reason: string }): Promise<Suppression> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const [existing] = await tx.query('SELECT * FROM suppressions WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL', [actor.guildId, kind, target]);
+      if (existing) return toSuppression(existing);
+      const [row] = await tx.query('INSERT INTO suppressions (guild_id, kind, target, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *', [actor.guildId, kind, target, actor.reason, actor.userId, at]);
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'suppress', target: `${kind} ${target}`, reason: actor.reason, before: null, after: { kind, target }, at });
+      return toSuppression(row!);
+    });
+  }
+
+  unsuppress(kind: SuppressionKind, target: string, actor: Actor): Promise<boolean> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const [existing] = await tx.query('SELECT * FROM suppressions WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL', [actor.guildId, kind, target]);
+      if (!existing) return false;
+      await tx.query('UPDATE suppressions SET lifted_at = ?, lifted_by = ? WHERE id = ?', [at, actor.userId, existing['id']]);
+      const before = toSuppression(existing);
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'unsuppress', target: `${kind} ${target}`, reason: actor.reason ?? null, before: { kind, target, reason: before.reason, by: before.by }, after: null, at });
+      return true;
+    });
+  }
+
+  async suppressions(guildId: string): Promise<Suppression[]> {
+    const rows = await this.db.query('SELECT * FROM suppressions WHERE guild_id = ? AND lifted_at IS NULL ORDER BY id', [guildId]);
+    return rows.map(toSuppression);
+  }
+
+  async audit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): Promise<void> {
+    await writeAudit(this.db, { ...entry, at: entry.at ?? Date.now() });
+  }
+
+  async auditLog(guildId: string, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.query('SELECT * FROM audit WHERE guild_id = ? ORDER BY id DESC LIMIT ?', [guildId, limit]);
+    return rows.map((r) => ({
+      id: num(r['id']),
+      guildId: String(r['guild_id']),
+      actorId: String(r['actor_id']),
+      action: String(r['action']),
+      target: String(r['target']),
+      reason: strOrNull(r['reason']),
+      before: parse(r['before_state']),
+      after: parse(r['after_state']),
+      at: num(r['at']),
+    }));
+  }
+
+  async recordGap(guildId: string, question: string, at = Date.now()): Promise<void> {
+    const key = gapKey(question);
+    if (key === '') return;
+    await this.db.query(
+      `INSERT INTO gaps (guild_id, question, asked, last_asked_at) VALUES (?, ?, 1, ?)
+       ON CONFLICT (guild_id, question) DO UPDATE SET asked = gaps.asked + 1, last_asked_at = excluded.last_asked_at`,
+      [guildId, key, at],
+    );
+  }
+
+  async gaps(guildId: string, limit: number): Promise<Gap[]> {
+    const rows = await this.db.query('SELECT question, asked, last_asked_at FROM gaps WHERE guild_id = ? ORDER BY asked DESC, last_asked_at DESC LIMIT ?', [guildId, limit]);
+    return rows.map((r) => ({ question: String(r['question']), count: num(r['asked']), lastAskedAt: num(r['last_asked_at']) }));
+  }
+}
+
+async function writeAudit(tx: Pick<SqlDriver, 'query'>, e: Omit<AuditEntry, 'id'>): Promise<void> {
+  await tx.query('INSERT INTO audit (guild_id, actor_id, action, target, reason, before_state, after_state, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+    e.guildId,
+    e.actorId,
+    e.action,
+    e.target,
+    e.reason,
+    json(e.before),
+    json(e.after),
+    e.at,
+  ]);
+}
+
+async function loadReport(db: Pick<SqlDriver, 'query'>, id: number): Promise<Report | null> {
+  const [row] = await db.query('SELECT * FROM reports WHERE id = ?', [id]);
+  if (!row) return null;
+  const reporters = await db.query('SELECT user_id, reason, at FROM reporters WHERE report_id = ? ORDER BY at, user_id', [id]);
+  return {
+    id: num(row['id']),
+    guildId: String(row['guild_id']),
+    answerId: String(row['answer_id']),
+    status: String(row['status']) as ReportStatus,
+    reporters: reporters.map((r) => ({ userId: String(r['user_id']), reason: strOrNull(r['reason']), at: num(r['at']) })),
+    reviewChannelId: strOrNull(row['review_channel_id']),
+    reviewMessageId: strOrNull(row['review_message_id']),
+    createdAt: num(row['created_at']),
+    updatedAt: num(row['updated_at']),
+    resolvedBy: strOrNull(row['resolved_by']),
+  };
+}
+
+async function loadReports(db: Pick<SqlDriver, 'query'>, rows: Row[]): Promise<Report[]> {
+  const reports: Report[] = [];
+  for (const row of rows) {
+    const report = await loadReport(db, num(row['id']));
+    if (report) reports.push(report);
+  }
+  return reports;
+}
+
+function toAnswer(row: Row): AnswerRecord {
+  return {
+    messageId: String(row['message_id']),
+    guildId: String(row['guild_id']),
+    channelId: String(row['channel_id']),
+    askerId: String(row['asker_id']),
+    question: String(row['question']),
+    source: strOrNull(row['source']),
+    offset: num(row['page_offset']),
+    excerpts: JSON.parse(String(row['excerpts'])) as AnswerRecord['excerpts'],
+    abstained: num(row['abstained']) === 1,
+    createdAt: num(row['created_at']),
+    retractedAt: numOrNull(row['retracted_at']),
+    retractedBy: strOrNull(row['retracted_by']),
+  };
+}
+
+function toSuppression(row: Row): Suppression {
+  return {
+    id: num(row['id']),
+    guildId: String(row['guild_id']),
+    kind: String(row['kind']) as SuppressionKind,
+    target: String(row['target']),
+    reason: String(row['reason']),
+    by: String(row['by_user']),
+    at: num(row['at']),
+  };
+}

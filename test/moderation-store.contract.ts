@@ -1,0 +1,160 @@
+/**
+ * The contract every moderation store keeps (SQLite and PostgreSQL alike): run by
+ * moderation-store.test.ts against each backend.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ModerationStore } from '../src/moderation/store.js';
+
+const answer = (messageId: string, guildId = 'g1') => ({
+  messageId,
+  guildId,
+  channelId: 'c1',
+  askerId: 'u-asker',
+  question: 'How many troops?',
+  source: null,
+  offset: 0,
+  excerpts: [{ sentenceIds: ['a#1', 'b#2'], score: 7.5 }, { sentenceIds: ['c#3'], score: 3 }],
+  abstained: false,
+  createdAt: 1000,
+});
+
+/** `open` gives a store on a fresh, empty database; `reopen` a new store on the same database. */
+export function storeContract(name: string, open: () => Promise<ModerationStore>, reopen: () => Promise<ModerationStore>) {
+  describe(`${name} moderation store`, () => {
+    it('migrates idempotently and records answers as given', async () => {
+      const store = await open();
+      await store.migrate();
+      await store.recordAnswer(answer('m1'));
+      await store.recordAnswer({ ...answer('m1'), question: 'ignored: an answer is recorded once' });
+      expect(await store.answer('m1')).toEqual({ ...answer('m1'), retractedAt: null, retractedBy: null });
+      expect(await store.answer('nope')).toBe(null);
+      await store.close();
+    });
+
+    it('retracts and restores an answer, with the previous state in the audit log', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m2'));
+      const retracted = await store.retract('m2', { guildId: 'g1', userId: 'mod', reason: 'misquoted', at: 2000 });
+      expect(retracted).toMatchObject({ retractedAt: 2000, retractedBy: 'mod' });
+      expect(await store.retract('m2', { guildId: 'g1', userId: 'mod' })).toBe(null); // already retracted: nothing changes
+      expect(await store.unretract('m2', { guildId: 'g1', userId: 'mod2', at: 3000 })).toMatchObject({ retractedAt: null });
+      const log = await store.auditLog('g1', 10);
+      expect(log.map((e) => [e.action, e.actorId, e.target, e.reason, e.before, e.after])).toEqual([
+        ['unretract', 'mod2', 'm2', null, { retractedAt: 2000 }, { retractedAt: null }],
+        ['retract', 'mod', 'm2', 'misquoted', { retractedAt: null }, { retractedAt: 2000 }],
+      ]);
+      await store.close();
+    });
+
+    it('keeps one review item per reported answer, however many members report it', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m3'));
+      const first = await store.report('m3', { guildId: 'g1', userId: 'u1', reason: 'wrong number', at: 10 });
+      expect(first.created).toBe(true);
+      const second = await store.report('m3', { guildId: 'g1', userId: 'u2', reason: null, at: 20 });
+      expect(second.created).toBe(false);
+      expect(second.report.id).toBe(first.report.id);
+      const again = await store.report('m3', { guildId: 'g1', userId: 'u1', reason: 'still wrong', at: 30 });
+      expect(again.report.reporters).toEqual([
+        { userId: 'u2', reason: null, at: 20 },
+        { userId: 'u1', reason: 'still wrong', at: 30 },
+      ]);
+      expect((await store.openReports('g1')).map((r) => r.id)).toEqual([first.report.id]);
+      await store.close();
+    });
+
+    it('concurrent reports of one answer land on one review item', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m4'));
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => store.report('m4', { guildId: 'g1', userId: `u${i}`, reason: null })));
+      expect(new Set(results.map((r) => r.report.id)).size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect((await store.reportById(results[0]!.report.id))!.reporters).toHaveLength(12);
+      await store.close();
+    });
+
+    it('lists reports not yet posted for review until their review message is saved', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m5'));
+      const { report } = await store.report('m5', { guildId: 'g1', userId: 'u1' });
+      expect((await store.unposted()).map((r) => r.id)).toContain(report.id);
+      await store.setReviewMessage(report.id, 'mod-channel', 'review-1');
+      expect((await store.unposted()).map((r) => r.id)).not.toContain(report.id);
+      expect(await store.reportById(report.id)).toMatchObject({ reviewChannelId: 'mod-channel', reviewMessageId: 'review-1' });
+      await store.close();
+    });
+
+    it('resolves a report once; a later report of the same answer opens a new item', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m6'));
+      const { report } = await store.report('m6', { guildId: 'g1', userId: 'u1' });
+      expect(await store.resolve(report.id, 'kept', { guildId: 'g1', userId: 'mod', reason: 'quote is right' })).toMatchObject({ status: 'kept', resolvedBy: 'mod' });
+      expect(await store.resolve(report.id, 'retracted', { guildId: 'g1', userId: 'mod' })).toBe(null);
+      const next = await store.report('m6', { guildId: 'g1', userId: 'u9' });
+      expect(next.created).toBe(true);
+      expect(next.report.id).not.toBe(report.id);
+      await store.close();
+    });
+
+    it('suppresses and restores sentences and sources per guild, idempotently and audited', async () => {
+      const store = await open();
+      const mod = { guildId: 'g1', userId: 'mod', reason: 'misleading out of context' };
+      const s = await store.suppress('sentence', 'a#1', mod);
+      expect(await store.suppress('sentence', 'a#1', { ...mod, reason: 'again' })).toEqual(s);
+      await store.suppress('source', 'article-b', { ...mod, reason: 'not a news outlet' });
+      await Promise.all([store.suppress('source', 'article-c', mod), store.suppress('source', 'article-c', mod)]);
+      expect((await store.suppressions('g1')).map((x) => [x.kind, x.target])).toEqual([
+        ['sentence', 'a#1'],
+        ['source', 'article-b'],
+        ['source', 'article-c'],
+      ]);
+      expect(await store.suppressions('g2')).toEqual([]);
+      expect(await store.unsuppress('sentence', 'a#1', { guildId: 'g1', userId: 'mod2' })).toBe(true);
+      expect(await store.unsuppress('sentence', 'a#1', { guildId: 'g1', userId: 'mod2' })).toBe(false);
+      const log = await store.auditLog('g1', 50);
+      expect(log.filter((e) => e.action === 'suppress' && e.target === 'source article-c')).toHaveLength(1);
+      expect(log[0]).toMatchObject({ action: 'unsuppress', target: 'sentence a#1', before: { kind: 'sentence', target: 'a#1', reason: 'misleading out of context', by: 'mod' } });
+      await store.close();
+    });
+
+    it('keeps an audit log per guild, newest first, refusals included', async () => {
+      const store = await open();
+      await store.audit({ guildId: 'g3', actorId: 'u1', action: 'refused', target: 'retract m1', reason: 'lacks Manage Messages', before: null, after: null, at: 1 });
+      await store.audit({ guildId: 'g3', actorId: 'mod', action: 'source-add', target: 'new-article', reason: null, before: null, after: { sentences: 12 }, at: 2 });
+      await store.audit({ guildId: 'g4', actorId: 'x', action: 'refused', target: 'y', reason: null, before: null, after: null });
+      expect((await store.auditLog('g3', 10)).map((e) => [e.action, e.after])).toEqual([
+        ['source-add', { sentences: 12 }],
+        ['refused', null],
+      ]);
+      expect(await store.auditLog('g3', 1)).toHaveLength(1);
+      await store.close();
+    });
+
+    it('counts unanswered questions, most asked first', async () => {
+      const store = await open();
+      await store.recordGap('g5', 'What is the capital of Australia?', 1);
+      await store.recordGap('g5', 'what is the capital of  australia', 2);
+      await store.recordGap('g5', 'Who won the match?', 3);
+      await store.recordGap('g6', 'Who won the match?', 4);
+      expect(await store.gaps('g5', 10)).toEqual([
+        { question: 'what is the capital of australia', count: 2, lastAskedAt: 2 },
+        { question: 'who won the match', count: 1, lastAskedAt: 3 },
+      ]);
+      await store.close();
+    });
+
+    it('keeps every record across a restart', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m7', 'g7'));
+      const { report } = await store.report('m7', { guildId: 'g7', userId: 'u1', reason: 'why' });
+      await store.suppress('source', 'article-z', { guildId: 'g7', userId: 'mod', reason: 'r' });
+      await store.close();
+      const again = await reopen();
+      expect((await again.answer('m7'))?.question).toBe('How many troops?');
+      expect((await again.openReports('g7')).map((r) => r.id)).toEqual([report.id]);
+      expect((await again.suppressions('g7')).map((s) => s.target)).toEqual(['article-z']);
+      expect((await again.auditLog('g7', 10)).map((e) => e.action)).toEqual(['suppress', 'report']);
+      await again.close();
+    });
+  });
+}
