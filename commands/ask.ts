@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { text } from './command.js';
 import { citedError } from '../src/core/errors.js';
 
 export const ask: Command = {
@@ -10,11 +11,11 @@ export const ask: Command = {
     { name: 'source', description: 'Quote only this article (its id, see /sources)', type: 'string', autocomplete: true },
     { name: 'private', description: 'Show the answer only to you', type: 'boolean' },
   ],
-  run(input, { cited }) {
+  run(input, { cited, exclude }) {
     const question = typeof input.question === 'string' ? input.question : '';
-    const source = typeof input.source === 'string' && input.source.trim() !== '' ? input.source.trim() : undefined;
+    const source = text(input, 'source');
     if (source !== undefined && !cited.article(source)) throw citedError('UNKNOWN_SOURCE', source);
-    const answer = cited.ask(question, source ? { sources: [source] } : {});
+    const answer = cited.ask(question, { ...(source ? { sources: [source] } : {}), ...(exclude ? { exclude } : {}) });
     return { kind: 'answer', answer, private: input.private === true };
   },
 };

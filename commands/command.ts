@@ -1,21 +1,34 @@
 /**
- * The contract every slash command follows, whoever runs it (the console today, Discord next).
- * A command declares its options and returns a Reply; the adapter renders the Reply and turns a
- * thrown CitedError into a user message in its one error boundary.
+ * The contract every slash command follows, whoever runs it (the console or Discord). A command
+ * declares its options (or subcommands) and returns a Reply; the adapter renders the Reply and
+ * turns a thrown CitedError into a user message in its one error boundary.
  */
-import type { Answer, Article, Cited, FigureResult } from '../src/cited.js';
+import type { Answer, Article, Cited, Exclusions, FigureResult } from '../src/cited.js';
+import type { Moderation, Who } from '../src/moderation/moderation.js';
 
 export interface CommandOption {
   name: string;
   description: string;
-  type: 'string' | 'boolean' | 'integer';
+  type: 'string' | 'boolean' | 'integer' | 'attachment';
   required?: boolean;
   /** Discord offers choices while typing (the console ignores it). */
   autocomplete?: boolean;
   maxLength?: number;
 }
 
-export type CommandInput = Record<string, string | number | boolean | undefined>;
+export interface Subcommand {
+  name: string;
+  description: string;
+  options: readonly CommandOption[];
+}
+
+/** A file given to a command (a Discord attachment; a path in the console). */
+export interface Attachment {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type CommandInput = { subcommand?: string } & Record<string, string | number | boolean | Attachment | undefined>;
 
 export interface SourceSummary {
   id: string;
@@ -31,18 +44,34 @@ export type Reply =
   | { kind: 'answer'; answer: Answer; private?: boolean }
   | { kind: 'sources'; sources: SourceSummary[] }
   | { kind: 'figures'; result: FigureResult }
-  | { kind: 'help'; commands: readonly Command[] };
+  | { kind: 'help'; commands: readonly Command[] }
+  /** A short confirmation ("Suppressed …"). */
+  | { kind: 'notice'; text: string; private?: boolean }
+  /** A titled list (report queue, audit log, gaps, suppressions); `empty` is said when there are no lines. */
+  | { kind: 'list'; title: string; lines: string[]; empty: string; private?: boolean };
 
 export interface CommandContext {
   cited: Cited;
   /** Every command, for /help. */
   commands: readonly Command[];
+  /** Who runs the command and where; the adapter vouches for `isModerator`. */
+  who?: Who;
+  /** Moderation, where the adapter has a store. */
+  moderation?: Moderation;
+  /** What this server must not be shown (its suppressions). */
+  exclude?: Exclusions;
 }
 
 export interface Command {
   name: string;
   description: string;
   options: readonly CommandOption[];
+  /** When set, the command is used through one of these, e.g. /sources add (options then belong to them). */
+  subcommands?: readonly Subcommand[];
+  /** The subcommand the console runs for a bare "/name" (e.g. /sources → list). */
+  defaultSubcommand?: string;
+  /** Hidden from members without Manage Messages in Discord (still checked on every action). */
+  moderatorsOnly?: boolean;
   /** One example, shown by /help. */
   example: string;
   run(input: CommandInput, context: CommandContext): Reply | Promise<Reply>;
@@ -52,4 +81,10 @@ export interface Command {
 export function summarize(article: Article): SourceSummary {
   const { id, title, outlet, date, url } = article;
   return { id, title, outlet, date, url, sentences: article.sentences.filter((s) => !s.excluded).length };
+}
+
+/** The string value of an option, trimmed; undefined when absent or blank. */
+export function text(input: CommandInput, name: string): string | undefined {
+  const value = input[name];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }

@@ -1,12 +1,12 @@
 import type { Command } from './command.js';
+import { text } from './command.js';
 
 export const figures: Command = {
   name: 'figures',
   description: 'Numbers in the articles (troops, casualties, distances): what they count, who said them, where sources differ',
   example: '/figures troops',
   options: [{ name: 'topic', description: 'What the numbers are about, e.g. troops, explosions, residents (empty: an overview)', type: 'string', autocomplete: true, maxLength: 200 }],
-  run(input, { cited }) {
-    const topic = typeof input.topic === 'string' && input.topic.trim() !== '' ? input.topic.trim() : null;
-    return { kind: 'figures', result: cited.figures(topic) };
+  run(input, { cited, exclude }) {
+    return { kind: 'figures', result: cited.figures(text(input, 'topic') ?? null, exclude) };
   },
 };

@@ -4,8 +4,9 @@ import { ask } from './ask.js';
 import { sources } from './sources.js';
 import { help } from './help.js';
 import { figures } from './figures.js';
+import { moderation } from './moderation.js';
 
-export const commands: readonly Command[] = [ask, sources, figures, help];
+export const commands: readonly Command[] = [ask, sources, figures, moderation, help];
 
 export function findCommand(name: string): Command | undefined {
   return findCommandIn(commands, name);
@@ -15,5 +16,5 @@ export function findCommandIn(list: readonly Command[], name: string): Command |
   return list.find((c) => c.name === name.toLowerCase());
 }
 
-export { summarize } from './command.js';
-export type { Command, CommandContext, CommandInput, CommandOption, Reply, SourceSummary } from './command.js';
+export { summarize, text } from './command.js';
+export type { Attachment, Command, CommandContext, CommandInput, CommandOption, Reply, SourceSummary, Subcommand } from './command.js';

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from './core/paths.js';
-import type { Answer, Article, LoadWarning } from './core/types.js';
+import type { Answer, Article, LoadWarning, Sentence } from './core/types.js';
 import { defaultBM25, type BM25Params } from './search/bm25.js';
 import type { ContextWeights } from './search/index.js';
 import { Searcher, type SearchResult } from './search/search.js';
@@ -82,6 +82,23 @@ export interface AskOptions {
   offset?: number;
   /** Quote only from these article ids. */
   sources?: readonly string[];
+  /** Never quote these (moderation: suppressed excerpts and sources). */
+  exclude?: Exclusions;
+}
+
+/** Sentences and whole articles that must not be quoted. */
+export interface Exclusions {
+  sentenceIds?: ReadonlySet<string>;
+  articleIds?: ReadonlySet<string>;
+}
+
+/** A filter over sentences for a source limit and exclusions; undefined when nothing is filtered. */
+function sentenceFilter(sources: readonly string[] | undefined, exclude: Exclusions | undefined): ((s: Sentence) => boolean) | undefined {
+  const only = sources ? new Set(sources) : null;
+  const noSentences = exclude?.sentenceIds?.size ? exclude.sentenceIds : null;
+  const noArticles = exclude?.articleIds?.size ? exclude.articleIds : null;
+  if (!only && !noSentences && !noArticles) return undefined;
+  return (s) => (!only || only.has(s.articleId)) && !noSentences?.has(s.id) && !noArticles?.has(s.articleId);
 }
 
 export interface Cited {
@@ -93,7 +110,9 @@ export interface Cited {
   ask(question: string, options?: AskOptions): Answer;
   search(question: string, limit?: number): SearchResult;
   /** Figures on a topic, grouped by what they count; without a topic, the subjects with the most figures. */
-  figures(topic?: string | null): FigureResult;
+  figures(topic?: string | null, exclude?: Exclusions): FigureResult;
+  /** A sentence by its id (quotable or excluded), with its article. */
+  sentence(id: string): Sentence | undefined;
   /** What the corpus's figures count, most figures first (for autocomplete). */
   figureSubjects(): { subject: string; count: number }[];
   article(id: string): Article | undefined;
@@ -109,6 +128,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
 
   const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context });
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
+  const sentencesById = new Map(corpus.articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
   const figureIndex = new FigureIndex(corpus.analyzed.map((a) => a.sentence), byId, searcher);
   return {
     options,
@@ -116,16 +136,17 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
     warnings,
     sentenceCount: searcher.size,
     ask(question, ask = {}) {
-      const sources = ask.sources ? new Set(ask.sources) : null;
+      const allow = sentenceFilter(ask.sources, ask.exclude);
       return answerQuestion(question, searcher, byId, {
         ...options.answer,
         excerpts: ask.limit ?? options.answer.excerpts,
         offset: ask.offset ?? 0,
-        ...(sources ? { allow: (s) => sources.has(s.articleId) } : {}),
+        ...(allow ? { allow } : {}),
       });
     },
     search: (question, limit) => searcher.search(question, limit),
-    figures: (topic) => figureIndex.find(topic ?? null),
+    figures: (topic, exclude) => figureIndex.find(topic ?? null, sentenceFilter(undefined, exclude)),
+    sentence: (id) => sentencesById.get(id),
     figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
   };

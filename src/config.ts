@@ -4,7 +4,9 @@
  * A malformed value stops start-up with a message that names the variable.
  */
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { citedError } from './core/errors.js';
+import { projectRoot } from './core/paths.js';
 import type { CooldownOptions } from './discord/cooldown.js';
 
 export interface Config {
@@ -20,6 +22,14 @@ export interface Config {
   discordApplicationId?: string;
   logLevel: string;
   cooldown: CooldownOptions;
+  /** Where Cited keeps its files: the SQLite store, removed articles. Default: data/ in the project. */
+  dataDir: string;
+  /** PostgreSQL for the moderation store (several processes share it); SQLite in dataDir when unset. */
+  databaseUrl?: string;
+  /** Channel where reports are posted for review; without it, /moderation queue lists them. */
+  modChannelId?: string;
+  /** Members with this role moderate, besides those with Manage Messages. */
+  modRoleId?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,7 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
-  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 } };
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data') };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -55,7 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('DISCORD_API_URL', 'must be an http:// or https:// URL');
     config.discordApiUrl = api.replace(/\/+$/, '');
   }
-  for (const [name, key] of [['DISCORD_GUILD_ID', 'discordGuildId'], ['DISCORD_APPLICATION_ID', 'discordApplicationId']] as const) {
+  for (const [name, key] of [['DISCORD_GUILD_ID', 'discordGuildId'], ['DISCORD_APPLICATION_ID', 'discordApplicationId'], ['MOD_CHANNEL_ID', 'modChannelId'], ['MOD_ROLE_ID', 'modRoleId']] as const) {
     const id = read(name);
     if (id === undefined) continue;
     if (!/^\d{15,21}$/.test(id)) throw bad(name, `"${id}" is not a Discord id (15 to 21 digits; right-click → Copy ID with developer mode on)`);
@@ -72,6 +82,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!/^\d+$/.test(raw) || Number(raw) < 1) throw bad(name, `"${raw}" is not a positive whole number`);
     return Number(raw);
   };
+  const dataDir = read('DATA_DIR');
+  if (dataDir) config.dataDir = resolve(dataDir);
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw bad('DATABASE_URL', 'must be a PostgreSQL URL, postgresql://user:password@host/database (leave it unset for SQLite)');
+    config.databaseUrl = databaseUrl;
+  }
   config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
   return config;
 }

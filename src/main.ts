@@ -2,10 +2,10 @@
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console chat over
  * the corpus, so Cited works with no set-up at all.
  */
-import { createCited } from './cited.js';
 import { loadDotEnv, readConfig, type Config } from './config.js';
 import { isCitedError } from './core/errors.js';
 import { runChat } from './console/chat.js';
+import { openApp } from './app.js';
 import { createLogger } from './logger.js';
 import { startBot } from './discord/bot.js';
 
@@ -16,11 +16,12 @@ async function main(): Promise<number> {
 }
 
 async function runConsole(config: Config): Promise<number> {
-  const cited = await createCited({
-    ...(config.corpusDir ? { corpusDir: config.corpusDir } : {}),
-    onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
-  });
-  await runChat(cited);
+  const app = await openApp(config, (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`));
+  try {
+    await runChat(app);
+  } finally {
+    await app.close();
+  }
   return 0;
 }
 
@@ -29,12 +30,18 @@ async function runBot(config: Config, token: string): Promise<number> {
   // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const loading = Date.now();
-  const cited = await createCited({
-    ...(config.corpusDir ? { corpusDir: config.corpusDir } : {}),
-    onWarning: (w) => logger.warn({ file: w.file }, w.message),
+  const app = await openApp(config, (w) => logger.warn({ file: w.file }, w.message));
+  const cited = app.library.current;
+  logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
+  const bot = await startBot({
+    token,
+    app,
+    logger,
+    cooldown: config.cooldown,
+    ...(config.discordApiUrl ? { apiUrl: config.discordApiUrl } : {}),
+    ...(config.modChannelId ? { modChannelId: config.modChannelId } : {}),
+    ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
   });
-  logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, ms: Date.now() - loading }, 'corpus loaded');
-  const bot = await startBot({ token, cited, logger, cooldown: config.cooldown, ...(config.discordApiUrl ? { apiUrl: config.discordApiUrl } : {}) });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'signal received');
@@ -44,6 +51,7 @@ async function runBot(config: Config, token: string): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await bot.stop();
+  await app.close();
   logger.flush();
   return 0;
 }

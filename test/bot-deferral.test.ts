@@ -4,12 +4,14 @@
  * In-process (startBot) so a deliberately slow command can be added.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCited } from '../src/cited.js';
+import { openApp, type App } from '../src/app.js';
+import { readConfig } from '../src/config.js';
 import { citedError } from '../src/core/errors.js';
 import { createLogger } from '../src/logger.js';
 import { startBot, type Bot } from '../src/discord/bot.js';
 import { commands, type Command } from '../commands/index.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
+import { freshDir } from './helpers.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const slow: Command = {
@@ -27,12 +29,15 @@ const slow: Command = {
 describe('slow commands', () => {
   let discord: DiscordStandIn;
   let bot: Bot;
+  let app: App;
   beforeAll(async () => {
     discord = await startDiscordStandIn({ heartbeatInterval: 500 });
-    bot = await startBot({ token: 'a.b.c', apiUrl: discord.apiUrl, cited: await createCited(), logger: createLogger('silent'), commands: [...commands, slow], deferAfterMs: 50 });
+    app = await openApp(readConfig({ DATA_DIR: freshDir('cited-data-') }), () => undefined);
+    bot = await startBot({ token: 'a.b.c', apiUrl: discord.apiUrl, app, logger: createLogger('silent'), commands: [...commands, slow], deferAfterMs: 50 });
   });
   afterAll(async () => {
     await bot?.stop();
+    await app?.close();
     await discord?.stop();
   });
 

@@ -45,15 +45,19 @@ afterAll(async () => {
 describe('npm run deploy-commands', () => {
   it('registers the commands in the guild when DISCORD_GUILD_ID is set', () => {
     const registered = discord.commands.get(String(discord.guilds[0]!['id']))!;
-    expect(registered.map((c) => [c['name'], c['type']])).toEqual([['ask', 1], ['sources', 1], ['figures', 1], ['help', 1], ['Find sources', 3]]);
+    expect(registered.map((c) => [c['name'], c['type']])).toEqual([['ask', 1], ['sources', 1], ['figures', 1], ['moderation', 1], ['help', 1], ['Find sources', 3], ['Report answer', 3]]);
     const askOptions = registered[0]!['options'] as Json[];
     expect(askOptions.map((o) => [o['name'], o['required'], o['autocomplete'] ?? false])).toEqual([['question', true, false], ['source', false, true], ['private', false, false]]);
+    expect((registered[1]!['options'] as Json[]).map((o) => [o['name'], o['type']])).toEqual([['list', 1], ['add', 1], ['remove', 1]]);
+    // Mod-only: hidden from members without Manage Messages (1 << 13), guild only.
+    expect(registered[3]).toMatchObject({ default_member_permissions: '8192', contexts: [0] });
+    expect(registered[0]!['default_member_permissions'] ?? null).toBe(null);
   });
 
   it('registers globally without DISCORD_GUILD_ID', async () => {
     const run = await runScript('src/discord/deploy-commands.js', [], { env: { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: undefined } });
-    expect(run.stdout).toMatch(/Registered 5 commands globally/);
-    expect(discord.commands.get('global')).toHaveLength(5);
+    expect(run.stdout).toMatch(/Registered 7 commands globally/);
+    expect(discord.commands.get('global')).toHaveLength(7);
   });
 });
 
@@ -253,7 +257,7 @@ describe('buttons', () => {
   it('"More excerpts" sends the next page privately; "Sources" lists the cited articles privately', async () => {
     const message = await postedAnswer('Putin recognised independence of the separatist regions');
     const ids = ((message['components'] as Json[])[0]!['components'] as Json[]).map((b) => b['custom_id']);
-    expect(ids).toEqual(['more:3', 'cites:0']);
+    expect(ids).toEqual(['more:3', 'cites:0', 'report']);
     const more = await reply(discord.interaction(discord.button('more:3', String(message['id']), { user: newUser() })));
     expect((more['data'] as Json)['flags']).toBe(64);
     const firstPage = (message['embeds'] as Json[])[0]!['description'] as string;

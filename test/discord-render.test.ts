@@ -38,13 +38,13 @@ describe('answer embeds', () => {
     expect(embed!.fields![0]!.name).toBe('Sources');
     expect(embed!.fields![0]!.value).toMatch(/^\*\*\[1\]\*\* \[ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv\]\(https:\/\/www\.ndtv\.com/);
     expect(embed!.footer!.text).toMatch(/^Verbatim quotes from NDTV, Rashtranews/);
-    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0']);
+    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0', 'report']);
   });
 
   it('offer "More excerpts" when there are more, pointing at the next offset', () => {
     const view = renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)], true), { offset: 3 });
     const ids = view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''));
-    expect(ids).toEqual(['more:4', 'cites:3']);
+    expect(ids).toEqual(['more:4', 'cites:3', 'report']);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(limits.customId);
   });
 
@@ -151,9 +151,9 @@ describe('custom ids and command definitions', () => {
     for (const junk of ['more:-1', 'more:abc', 'delete:1', 'more:3:extra', '', 'x'.repeat(100)]) expect(parseCustomId(junk)).toBe(null);
   });
 
-  it('define /ask, /sources, /figures, /help and the "Find sources" message command', () => {
+  it('define the slash commands and the "Find sources" and "Report answer" message commands', () => {
     const defs = commandDefinitions(commands) as { name: string; type: number; options?: { name: string; required: boolean }[] }[];
-    expect(defs.map((d) => [d.name, d.type])).toEqual([['ask', 1], ['sources', 1], ['figures', 1], ['help', 1], ['Find sources', 3]]);
+    expect(defs.map((d) => [d.name, d.type])).toEqual([['ask', 1], ['sources', 1], ['figures', 1], ['moderation', 1], ['help', 1], ['Find sources', 3], ['Report answer', 3]]);
     expect(defs[0]!.options!.map((o) => [o.name, o.required])).toEqual([['question', true], ['source', false], ['private', false]]);
   });
 

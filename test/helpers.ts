@@ -32,7 +32,8 @@ export interface Run {
 /** Runs a compiled script with Node, feeding `input` to stdin, and collects its output. */
 export function runScript(script: string, args: string[] = [], options: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
+    // A fresh data folder (moderation store) for every run, unless the test names one.
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-'), ...options.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     // Run from an empty folder, so a developer's own .env never leaks into the test.
     const child = spawn(process.execPath, [built(script), ...args], { cwd: options.cwd ?? emptyDir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -47,7 +48,11 @@ export function runScript(script: string, args: string[] = [], options: { input?
 }
 
 function emptyDir(): string {
-  return mkdtempSync(join(tmpdir(), 'cited-cwd-'));
+  return freshDir('cited-cwd-');
+}
+
+export function freshDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export interface Started {
@@ -62,7 +67,7 @@ export interface Started {
 
 /** Starts a compiled script as a long-running process (a bot), collecting its output. */
 export function startScript(script: string, env: Record<string, string | undefined>): Started {
-  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...env };
+  const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-'), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, [built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,14 +1,19 @@
 /**
  * The local console chat: the same commands as the Discord bot, over the same corpus, in a
  * terminal. A bare line is a question; `/more` pages the last answer; `/quit` or Ctrl+D leaves.
+ * The person at the console moderates it ("console" is its server in the moderation store).
  */
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
-import type { Cited } from '../cited.js';
+import type { App } from '../app.js';
 import { citedError, isCitedError } from '../core/errors.js';
-import { commands, findCommand, type Reply } from '../../commands/index.js';
+import type { Who } from '../moderation/moderation.js';
+import { commands, findCommand, type Command, type CommandInput, type Reply } from '../../commands/index.js';
 import { renderAnswer, renderReply } from './render.js';
 import { splitLine, toInput } from './parse-line.js';
-import { terminalStyle, type Style } from './style.js';
+import { terminalStyle } from './style.js';
 
 export interface ChatStreams {
   input: NodeJS.ReadableStream;
@@ -16,12 +21,16 @@ export interface ChatStreams {
   errors: NodeJS.WritableStream;
 }
 
-export async function runChat(cited: Cited, streams: ChatStreams = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<void> {
+export const CONSOLE_GUILD = 'console';
+
+export async function runChat(app: App, streams: ChatStreams = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<void> {
   const style = terminalStyle(streams.output);
   const interactive = streams.output.isTTY === true && (streams.input as NodeJS.ReadStream).isTTY === true;
   const print = (text: string) => streams.output.write(text + '\n');
+  const who: Who = { guildId: CONSOLE_GUILD, userId: `console:${userInfo().username}`, isModerator: true };
+  const cited = () => app.library.current;
   print(
-    `Cited — ${plural(cited.articles.length, 'article')}, ${plural(cited.sentenceCount, 'quotable sentence')}. ` +
+    `Cited — ${plural(cited().articles.length, 'article')}, ${plural(cited().sentenceCount, 'quotable sentence')}. ` +
       'Ask a question, or type /help. /quit leaves.',
   );
   const lines = createInterface({ input: streams.input, output: interactive ? streams.output : undefined, terminal: interactive });
@@ -36,12 +45,19 @@ export async function runChat(cited: Cited, streams: ChatStreams = { input: proc
     if (parsed !== null) {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
       try {
+        const exclude = await app.moderation.exclusions(CONSOLE_GUILD);
         if (parsed.name === 'more') {
-          print(more(cited, last, style));
+          if (!last) print('Ask a question first; /more shows more excerpts for it.');
+          else {
+            const answer = cited().ask(last.question, { offset: last.shown, exclude });
+            last.shown += answer.excerpts.length;
+            print(renderAnswer(answer, style));
+          }
         } else {
           const command = findCommand(parsed.name);
           if (!command) throw citedError('UNKNOWN_COMMAND', parsed.name);
-          const reply: Reply = await command.run(toInput(command, parsed.rest), { cited, commands });
+          const input = withFiles(command, toInput(command, parsed.rest));
+          const reply: Reply = await command.run(input, { cited: cited(), commands, who, moderation: app.moderation, exclude });
           if (reply.kind === 'answer') last = { question: reply.answer.question, shown: reply.answer.excerpts.length };
           print(renderReply(reply, style));
         }
@@ -60,13 +76,22 @@ export async function runChat(cited: Cited, streams: ChatStreams = { input: proc
   lines.close();
 }
 
-function more(cited: Cited, last: { question: string; shown: number } | null, style: Style): string {
-  if (!last) return 'Ask a question first; /more shows more excerpts for it.';
-  const answer = cited.ask(last.question, { offset: last.shown });
-  last.shown += answer.excerpts.length;
-  return renderAnswer(answer, style);
+/** In the console a file option is a path: read it into an attachment. */
+function withFiles(command: Command, input: CommandInput): CommandInput {
+  const options = command.subcommands?.find((s) => s.name === input.subcommand)?.options ?? command.options;
+  for (const option of options) {
+    const path = input[option.name];
+    if (option.type !== 'attachment' || typeof path !== 'string') continue;
+    try {
+      input[option.name] = { name: basename(path), bytes: readFileSync(resolve(path)) };
+    } catch (error) {
+      throw citedError('BAD_ARTICLE_FILE', path, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return input;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+

@@ -20,6 +20,10 @@ export function renderReply(reply: Reply, style: Style = plain): string {
       return renderHelp(reply.commands, style);
     case 'figures':
       return renderFigures(reply.result, style);
+    case 'notice':
+      return reply.text;
+    case 'list':
+      return reply.lines.length === 0 ? reply.empty : [style.bold(reply.title), ...reply.lines.map((l) => wrap(`• ${l}`, style.width))].join('\n');
   }
 }
 
@@ -112,10 +116,16 @@ export function renderHelp(commands: readonly Command[], style: Style = plain): 
     'It never writes an answer of its own: if no article covers a question, it says so.',
     '',
   ];
+  const usage = (options: Command['options']) => options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}:…]`)).join(' ');
   for (const c of commands) {
-    const options = c.options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}:…]`)).join(' ');
-    out.push(`${style.bold(`/${c.name}`)}${options ? ' ' + options : ''} — ${c.description}`);
+    if (c.subcommands) {
+      out.push(`${style.bold(`/${c.name}`)} — ${c.description}`);
+      for (const sub of c.subcommands) out.push(`    /${c.name} ${sub.name}${sub.options.length ? ' ' + usage(sub.options) : ''} — ${sub.description}`);
+    } else {
+      out.push(`${style.bold(`/${c.name}`)}${c.options.length ? ' ' + usage(c.options) : ''} — ${c.description}`);
+    }
     out.push(style.dim(`    e.g. ${c.example}`));
   }
+  out.push('', 'In the console: /more shows more excerpts for the last question; /quit leaves. Files for /sources add are paths.');
   return out.join('\n');
 }

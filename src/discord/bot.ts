@@ -1,28 +1,34 @@
 /**
- * The Discord adapter: a discord.js v14 client wired to the shared commands. Needs no privileged
- * intent: Discord delivers the content of messages that mention the bot, of DMs, and of a
- * context-menu command's target message without Message Content.
+ * The Discord adapter: a discord.js v14 client wired to the shared commands and to moderation.
+ * Needs no privileged intent: Discord delivers the content of messages that mention the bot, of
+ * DMs, and of a context-menu command's target message without Message Content.
  */
 import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
-import type { Cited } from '../cited.js';
+import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { commands as allCommands, type Command } from '../../commands/index.js';
-import { AnswerMemory } from './answer-memory.js';
 import { Cooldown, defaultCooldown, type CooldownOptions } from './cooldown.js';
-import { handleInteraction, handleMessage, type HandlerContext } from './handlers.js';
+import { handleInteraction, handleMessage } from './handlers.js';
+import type { HandlerContext } from './context.js';
+import { discordAnswerMessages, postPendingReviews } from './reports.js';
 import { noMentions } from './send.js';
 
 export interface BotOptions {
   token: string;
-  cited: Cited;
+  app: App;
   logger: Logger;
   /** Base URL of the REST API (DISCORD_API_URL); Discord's own when unset. */
   apiUrl?: string;
   cooldown?: CooldownOptions;
+  /** Review channel for reports (MOD_CHANNEL_ID) and moderator role (MOD_ROLE_ID). */
+  modChannelId?: string;
+  modRoleId?: string;
   /** Commands to serve; all of `commands/` by default. */
   commands?: readonly Command[];
   /** Defer an interaction whose command is still running after this many ms. Default 2000. */
   deferAfterMs?: number;
+  /** Retry posting review messages that failed, this often (ms). Default 60000. */
+  reviewRetryMs?: number;
 }
 
 export interface Bot {
@@ -39,13 +45,16 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
   });
   const ctx: HandlerContext = {
-    cited: options.cited,
+    app: options.app,
     commands: options.commands ?? allCommands,
-    memory: new AnswerMemory(),
     cooldown: new Cooldown(options.cooldown ?? defaultCooldown),
     logger,
     deferAfterMs: options.deferAfterMs ?? 2000,
+    client,
+    ...(options.modChannelId ? { modChannelId: options.modChannelId } : {}),
+    ...(options.modRoleId ? { modRoleId: options.modRoleId } : {}),
   };
+  options.app.moderation.messages = discordAnswerMessages(client, ctx);
 
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
   client.on(Events.MessageCreate, (message) => void handleMessage(message, client.user!.id, ctx));
@@ -62,10 +71,20 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   await ready;
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, ms: Date.now() - started }, 'connected to Discord');
 
+  // Reports stored while Discord failed (or before a crash) are posted now, and retried later.
+  const retry = async () => {
+    const posted = await postPendingReviews(ctx).catch((err: unknown) => (logger.warn({ err }, 'posting pending reviews failed'), 0));
+    if (posted > 0) logger.info({ posted }, 'posted pending review messages');
+  };
+  await retry();
+  const timer = setInterval(() => void retry(), options.reviewRetryMs ?? 60_000);
+  timer.unref();
+
   return {
     client,
     async stop() {
       logger.info('shutting down');
+      clearInterval(timer);
       await client.destroy();
     },
   };

@@ -1,22 +1,46 @@
 /**
- * custom_id strings of Cited's buttons (at most 100 characters). They carry only positions; the
- * question itself comes from the message the button is on (see answer-memory.ts).
- *   more:<offset>       next page of excerpts, starting at offset
- *   cites:<offset>      details of the sources cited by the page starting at offset
- *   sources:<page>      a page of /sources
- *   figs:<page>         a page of /figures (the topic is read back from the embed title)
+ * custom_id strings of Cited's buttons, menus and forms (at most 100 characters). They carry
+ * positions and record ids only; the question itself comes from the answer's record.
+ *   more:<offset>         next page of excerpts, starting at offset
+ *   cites:<offset>        details of the sources cited by the page starting at offset
+ *   sources:<page>        a page of /sources
+ *   figs:<page>           a page of /figures (the topic is read back from the embed title)
+ *   report                report the answer this button is under (opens a form)
+ *   mod:keep:<report>     review: keep the answer
+ *   mod:retract:<report>  review: retract it (opens a form for the reason)
+ *   mod:suppress:<report> review: menu of its excerpts (x:<n>) and sources (s:<article id>)
+ * Forms (modals): report:<message>, retract:<report>, supx:<report>:<n>, sups:<report>:<article id>.
  */
 export const customIds = {
   more: (offset: number) => `more:${offset}`,
   citedSources: (offset: number) => `cites:${offset}`,
   sourcesPage: (page: number) => `sources:${Math.max(0, page)}`,
   figuresPage: (page: number) => `figs:${Math.max(0, page)}`,
+  report: () => 'report',
+  review: (action: 'keep' | 'retract' | 'suppress', reportId: number) => `mod:${action}:${reportId}`,
+  reportForm: (messageId: string) => `report:${messageId}`,
+  retractForm: (reportId: number) => `retract:${reportId}`,
+  suppressForm: (reportId: number, choice: string) => (choice.startsWith('x:') ? `supx:${reportId}:${choice.slice(2)}` : `sups:${reportId}:${choice.slice(2)}`),
 };
 
-export type ButtonAction = { kind: 'more' | 'cites'; offset: number } | { kind: 'sources'; page: number } | { kind: 'figs'; page: number };
+export type ButtonAction =
+  | { kind: 'more' | 'cites'; offset: number }
+  | { kind: 'sources'; page: number }
+  | { kind: 'figs'; page: number }
+  | { kind: 'report' }
+  | { kind: 'review'; action: 'keep' | 'retract' | 'suppress'; reportId: number };
 
-/** Reads a custom_id; null for anything not made by Cited (or tampered with). */
+export type FormAction =
+  | { kind: 'report'; messageId: string }
+  | { kind: 'retract'; reportId: number }
+  | { kind: 'suppress-excerpt'; reportId: number; excerpt: number }
+  | { kind: 'suppress-source'; reportId: number; articleId: string };
+
+/** Reads a button's or menu's custom_id; null for anything not made by Cited (or tampered with). */
 export function parseCustomId(id: string): ButtonAction | null {
+  if (id === 'report') return { kind: 'report' };
+  const review = /^mod:(keep|retract|suppress):(\d{1,12})$/.exec(id);
+  if (review) return { kind: 'review', action: review[1] as 'keep' | 'retract' | 'suppress', reportId: Number(review[2]) };
   const match = /^(more|cites|sources|figs):(\d{1,6})$/.exec(id);
   if (!match) return null;
   const n = Number(match[2]);
@@ -24,4 +48,16 @@ export function parseCustomId(id: string): ButtonAction | null {
   if (kind === 'sources') return { kind, page: n };
   if (kind === 'figs') return { kind, page: n };
   return { kind: kind as 'more' | 'cites', offset: n };
+}
+
+export function parseFormId(id: string): FormAction | null {
+  let m = /^report:(\d{1,25})$/.exec(id);
+  if (m) return { kind: 'report', messageId: m[1]! };
+  m = /^retract:(\d{1,12})$/.exec(id);
+  if (m) return { kind: 'retract', reportId: Number(m[1]) };
+  m = /^supx:(\d{1,12}):(\d{1,2})$/.exec(id);
+  if (m) return { kind: 'suppress-excerpt', reportId: Number(m[1]), excerpt: Number(m[2]) };
+  m = /^sups:(\d{1,12}):([\w.-]{1,80})$/.exec(id);
+  if (m) return { kind: 'suppress-source', reportId: Number(m[1]), articleId: m[2]! };
+  return null;
 }

@@ -1,7 +1,7 @@
 /**
  * Routes what Discord sends to the shared commands and renders the replies: slash commands,
- * autocomplete, buttons, the "Find sources" context menu, and messages that mention the bot or
- * come by DM. Every path ends in one error boundary; nothing here can crash the bot.
+ * autocomplete, buttons, the context menus, forms, and messages that mention the bot or come by
+ * DM. Every path ends in one error boundary; nothing here can crash the bot.
  */
 import {
   ChannelType,
@@ -13,27 +13,15 @@ import {
   type Message,
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
-import type { Cited } from '../cited.js';
 import { citedError } from '../core/errors.js';
-import type { Logger } from '../logger.js';
-import { findCommandIn, summarize, type Command, type CommandInput, type Reply } from '../../commands/index.js';
-import { FIND_SOURCES } from './definitions.js';
-import { AnswerMemory } from './answer-memory.js';
-import { Cooldown } from './cooldown.js';
+import { findCommandIn, summarize, type Attachment, type CommandInput } from '../../commands/index.js';
+import { FIND_SOURCES, REPORT_ANSWER } from './definitions.js';
 import { parseCustomId } from './custom-ids.js';
 import { limits, truncateAtWord } from './limits.js';
 import { figuresTopic, notice, renderAnswer, renderCitedSources, renderFigures, renderReply, renderSources } from './render.js';
 import { replyWithError, send, sendToMessage, update, userMessage } from './send.js';
-
-export interface HandlerContext {
-  cited: Cited;
-  commands: readonly Command[];
-  memory: AnswerMemory;
-  cooldown: Cooldown;
-  logger: Logger;
-  /** Acknowledge (defer) when a command has not finished after this long; Discord allows 3 s. */
-  deferAfterMs: number;
-}
+import { cited, exclusionsFor, recordAnswer, whoOf, type HandlerContext } from './context.js';
+import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
 
 /** Commands that search the corpus on a user's behalf, and so count against the cooldown. */
 const RATE_LIMITED = new Set(['ask', 'figures']);
@@ -43,8 +31,9 @@ export async function handleInteraction(interaction: Interaction, ctx: HandlerCo
   try {
     if (interaction.isAutocomplete()) await autocomplete(interaction, ctx);
     else if (interaction.isChatInputCommand()) await chatInput(interaction, ctx);
-    else if (interaction.isMessageContextMenuCommand()) await findSources(interaction, ctx);
-    else if (interaction.isButton()) await button(interaction, ctx);
+    else if (interaction.isMessageContextMenuCommand()) await messageCommand(interaction, ctx);
+    else if (interaction.isButton() || interaction.isStringSelectMenu()) await component(interaction, ctx);
+    else if (interaction.isModalSubmit()) await onForm(interaction, ctx);
     else ctx.logger.debug({ interaction: interaction.id, type: interaction.type }, 'interaction ignored');
   } catch (error) {
     await replyWithError(interaction, error, ctx.logger);
@@ -57,78 +46,97 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
   const command = findCommandIn(ctx.commands, interaction.commandName);
   if (!command) throw citedError('UNKNOWN_COMMAND', interaction.commandName);
   if (RATE_LIMITED.has(command.name) && (await coolingDown(interaction, ctx))) return;
-  const input: CommandInput = {};
-  for (const option of command.options) {
+  const subcommand = interaction.options.getSubcommand(false) ?? undefined;
+  const options = command.subcommands?.find((s) => s.name === subcommand)?.options ?? command.options;
+  const input: CommandInput = subcommand ? { subcommand } : {};
+  for (const option of options) {
+    if (option.type === 'attachment') {
+      const file = interaction.options.getAttachment(option.name);
+      if (file) input[option.name] = await download(file, ctx);
+      continue;
+    }
     const value = interaction.options.get(option.name)?.value;
     if (value !== undefined) input[option.name] = value;
   }
-  const reply = await withDeferral(interaction, () => command.run(input, { cited: ctx.cited, commands: ctx.commands }), input.private === true || command.name === 'help', ctx);
+  const exclude = await exclusionsFor(ctx, interaction.guildId);
+  const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), moderation: ctx.app.moderation, exclude };
+  const privately = input.private === true || command.name === 'help' || command.moderatorsOnly === true || subcommand === 'add' || subcommand === 'remove';
+  const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
   const id = await send(interaction, renderReply(reply));
-  if (id && reply.kind === 'answer') remember(ctx, id, reply, typeof input.source === 'string' ? input.source : undefined);
+  if (id && reply.kind === 'answer') {
+    const source = typeof input.source === 'string' ? input.source : null;
+    await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, source, offset: 0 }, reply.answer);
+  }
 }
 
-/** "Find sources" on any message: the quotes that bear on what it claims. */
-async function findSources(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void> {
+/** An attachment option's file, within the article size limit. */
+async function download(file: { name: string; size: number; url: string }, ctx: HandlerContext): Promise<Attachment> {
+  const max = cited(ctx).options.maxArticleBytes;
+  if (file.size > max) throw citedError('BAD_ARTICLE_FILE', file.name, `it is larger than the ${Math.round(max / 1024 / 1024)} MiB limit`);
+  const response = await fetch(file.url);
+  if (!response.ok) throw citedError('BAD_ARTICLE_FILE', file.name, `Discord would not hand it over (HTTP ${response.status}); try again`);
+  return { name: file.name, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+async function messageCommand(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void> {
+  if (interaction.commandName === REPORT_ANSWER) return onReportCommand(interaction, ctx);
   if (interaction.commandName !== FIND_SOURCES) throw citedError('UNKNOWN_COMMAND', interaction.commandName);
   if (await coolingDown(interaction, ctx)) return;
+  // "Find sources" on any message: the quotes that bear on what it claims.
   const claim = interaction.targetMessage.content.trim();
   if (claim === '') {
     await send(interaction, notice('That message has no text to check (only attachments or embeds).'));
     return;
   }
-  const answer = await withDeferral(interaction, () => ctx.cited.ask(claim), false, ctx);
+  const exclude = await exclusionsFor(ctx, interaction.guildId);
+  const answer = await withDeferral(interaction, () => cited(ctx).ask(claim, { exclude }), false, ctx);
   const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”` });
   const id = await send(interaction, { ...view, ephemeral: false });
-  if (id) ctx.memory.remember(id, { question: claim });
+  if (id) await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, offset: 0 }, answer);
 }
 
-async function button(interaction: ButtonInteraction, ctx: HandlerContext): Promise<void> {
+async function component(interaction: ButtonInteraction | import('discord.js').StringSelectMenuInteraction, ctx: HandlerContext): Promise<void> {
   const action = parseCustomId(interaction.customId);
   if (!action) {
     await send(interaction, notice('This button is not one of Cited’s, or it is out of date.'));
     return;
   }
-  if (action.kind === 'sources') {
-    await update(interaction, renderSources(ctx.cited.articles.map(summarize), action.page));
-    return;
-  }
+  if (action.kind === 'review') return onReviewComponent(interaction, action, ctx);
+  if (!interaction.isButton()) throw citedError('UNKNOWN_COMMAND', interaction.customId);
+  if (action.kind === 'report') return onReportButton(interaction, ctx);
+  if (action.kind === 'sources') return update(interaction, renderSources(cited(ctx).articles.map(summarize), action.page));
   if (action.kind === 'figs') {
     const topic = figuresTopic(interaction.message.embeds[0]?.title);
-    if (topic === undefined) {
-      await send(interaction, notice('This list is too old to page through. Ask again with /figures.'));
-      return;
-    }
-    await update(interaction, renderFigures(ctx.cited.figures(topic), action.page));
-    return;
+    if (topic === undefined) return void (await send(interaction, notice('This list is too old to page through. Ask again with /figures.')));
+    return update(interaction, renderFigures(cited(ctx).figures(topic, await exclusionsFor(ctx, interaction.guildId)), action.page));
   }
-  const asked = ctx.memory.recall(interaction.message.id, interaction.message.embeds[0]?.title);
-  if (!asked) {
-    await send(interaction, notice('This answer is too old to page through. Ask again with /ask.'));
-    return;
-  }
-  const answer = ctx.cited.ask(asked.question, { offset: action.offset, ...(asked.source ? { sources: [asked.source] } : {}) });
-  if (action.kind === 'cites') {
-    await send(interaction, renderCitedSources(answer));
-    return;
-  }
-  const id = await send(interaction, { ...renderAnswer(answer, { offset: action.offset }), ephemeral: true });
-  if (id) ctx.memory.remember(id, asked);
+  // more / cites: the answer's question from its record, else from the embed title when whole.
+  const record = await ctx.app.moderation.store.answer(interaction.message.id);
+  const title = interaction.message.embeds[0]?.title;
+  const question = record?.question ?? (title && !title.endsWith('…') ? title : null);
+  if (!question) return void (await send(interaction, notice('This answer is too old to page through. Ask again with /ask.')));
+  const source = record?.source ?? null;
+  const exclude = await exclusionsFor(ctx, interaction.guildId);
+  const answer = cited(ctx).ask(question, { offset: action.offset, exclude, ...(source ? { sources: [source] } : {}) });
+  if (action.kind === 'cites') return void (await send(interaction, renderCitedSources(answer)));
+  const id = await send(interaction, { ...renderAnswer(answer, { offset: action.offset, reportable: false }), ephemeral: true });
+  if (id) await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, source, offset: action.offset }, answer);
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void> {
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value).toLowerCase().trim();
   if (focused.name === 'topic') {
-    const subjects = ctx.cited
+    const subjects = cited(ctx)
       .figureSubjects()
       .filter((s) => typed === '' || s.subject.toLowerCase().includes(typed))
       .slice(0, limits.choices)
       .map((s) => ({ name: truncateAtWord(`${s.subject} (${s.count} figure${s.count === 1 ? '' : 's'})`, limits.choiceName), value: s.subject.slice(0, limits.choiceValue) }));
     return void (await interaction.respond(subjects));
   }
-  if (focused.name !== 'source') return void (await interaction.respond([]));
-  const choices = ctx.cited.articles
-    .filter((a) => a.id.length <= limits.choiceValue)
+  if (focused.name !== 'source' && focused.name !== 'id') return void (await interaction.respond([]));
+  const choices = cited(ctx)
+    .articles.filter((a) => a.id.length <= limits.choiceValue)
     .filter((a) => typed === '' || [a.id, a.outlet ?? '', a.title ?? ''].some((s) => s.toLowerCase().includes(typed)))
     .slice(0, limits.choices)
     .map((a) => ({
@@ -151,9 +159,9 @@ export async function handleMessage(message: Message, botUserId: string, ctx: Ha
       return;
     }
     const question = message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), ' ').trim();
-    const answer = ctx.cited.ask(question);
+    const answer = cited(ctx).ask(question, { exclude: await exclusionsFor(ctx, message.guildId) });
     const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0 }), ephemeral: false });
-    ctx.memory.remember(id, { question: answer.question });
+    await recordAnswer(ctx, { messageId: id, guildId: message.guildId, channelId: message.channelId, askerId: message.author.id, offset: 0 }, answer);
   } catch (error) {
     const text = userMessage(error, ctx.logger, { message: message.id, user: message.author.id });
     await sendToMessage(message, notice(text)).catch((e: unknown) => ctx.logger.warn({ err: e, message: message.id }, 'could not reply to a message'));
@@ -169,11 +177,6 @@ async function coolingDown(interaction: ChatInputCommandInteraction | MessageCon
 
 function cooldownText(seconds: number): string {
   return `You are asking faster than Cited answers. Try again in ${seconds} s.`;
-}
-
-function remember(ctx: HandlerContext, messageId: string, reply: Reply, source: string | undefined): void {
-  if (reply.kind !== 'answer') return;
-  ctx.memory.remember(messageId, { question: reply.answer.question, ...(source ? { source } : {}) });
 }
 
 /**

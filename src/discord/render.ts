@@ -34,7 +34,26 @@ export function renderReply(reply: Reply, page = 0): DiscordReply {
       return renderHelp(reply.commands);
     case 'figures':
       return renderFigures(reply.result);
+    case 'notice':
+      return { ...notice(reply.text), ephemeral: reply.private === true };
+    case 'list':
+      return renderList(reply.title, reply.lines, reply.empty, reply.private === true);
   }
+}
+
+/** A titled list (moderation queue, audit log…) as an embed, as many lines as fit. */
+export function renderList(title: string, lines: readonly string[], empty: string, ephemeral: boolean): DiscordReply {
+  if (lines.length === 0) return { content: empty, embeds: [], components: [], ephemeral };
+  let description = '';
+  let shown = 0;
+  for (const line of lines) {
+    const next = `${description}${description ? '\n' : ''}• ${escape(truncateAtWord(line, 400))}`;
+    if (next.length > limits.embedDescription - 60) break;
+    description = next;
+    shown++;
+  }
+  if (shown < lines.length) description += `\n…and ${lines.length - shown} more`;
+  return { embeds: [{ title: truncateAtWord(title, limits.embedTitle), description, color: COLOR.list }], components: [], ephemeral };
 }
 
 const CHARTS_PER_PAGE = 3;
@@ -138,6 +157,8 @@ export interface AnswerView {
   offset: number;
   /** Heading; the question by default. */
   title?: string;
+  /** Show the "Report" button (public answers; default true). */
+  reportable?: boolean;
 }
 
 export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordReply, 'ephemeral'> {
@@ -163,7 +184,7 @@ export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordRepl
     const description = describeExcerpts(shown, answer, room);
     if (description !== null || shown.length === 1) {
       const embed: APIEmbed = { title: heading, description: description ?? truncateAtWord(shown[0]!.text, room), color: COLOR.answer, fields, footer };
-      return { embeds: [embed], components: answerButtons(answer, view.offset, shown.length) };
+      return { embeds: [embed], components: answerButtons(answer, view.offset, shown.length, view.reportable !== false) };
     }
     shown = shown.slice(0, -1); // not even trimmed quotes fit: show fewer excerpts
   }
@@ -251,10 +272,11 @@ function footerText(answer: Answer): string {
   return truncateAtWord(`Verbatim quotes from ${outlets.join(', ')} · Cited writes no text of its own`, limits.embedFooter);
 }
 
-function answerButtons(answer: Answer, offset: number, shown: number): DiscordReply['components'] {
+function answerButtons(answer: Answer, offset: number, shown: number, reportable: boolean): DiscordReply['components'] {
   const buttons: APIButtonComponent[] = [];
   if (answer.more || shown < answer.excerpts.length) buttons.push({ type: 2, style: 1, label: 'More excerpts', custom_id: customIds.more(offset + shown) });
   buttons.push({ type: 2, style: 2, label: 'Sources', custom_id: customIds.citedSources(offset) });
+  if (reportable) buttons.push({ type: 2, style: 4, label: 'Report', custom_id: customIds.report() });
   return [{ type: 1, components: buttons }];
 }
 
@@ -291,10 +313,16 @@ export function renderSources(sources: readonly SourceSummary[], page: number): 
 }
 
 export function renderHelp(commands: readonly Command[]): DiscordReply {
-  const lines = commands.map((c) => `**/${c.name}** — ${c.description}\ne.g. \`${c.example}\``);
-  lines.push('**Mention me** or **DM me** with a question, or right-click a message → Apps → **Find sources** to check a claim.');
+  const lines = commands
+    .filter((c) => !c.moderatorsOnly)
+    .map((c) => {
+      const head = c.subcommands ? c.subcommands.map((s) => `**/${c.name} ${s.name}** — ${s.description}`).join('\n') : `**/${c.name}** — ${c.description}`;
+      return `${head}\ne.g. \`${c.example}\``;
+    });
+  lines.push('**Mention me** or **DM me** with a question, or right-click a message → Apps → **Find sources** to check a claim. Wrong answer? Press **Report** under it.');
+  const intro = 'Cited answers with sentences the articles printed, each cited to its outlet, date and link. It never writes an answer of its own; when no article covers a question, it says so.';
   return {
-    embeds: [{ title: 'Cited: quotes from the news, with sources', description: truncateAtWord(['Cited answers with sentences the articles printed, each cited to its outlet, date and link. It never writes an answer of its own; when no article covers a question, it says so.', '', ...lines].join('\n'), limits.embedDescription), color: COLOR.list }],
+    embeds: [{ title: 'Cited: quotes from the news, with sources', description: truncateAtWord([intro, '', ...lines].join('\n'), limits.embedDescription), color: COLOR.list }],
     components: [],
     ephemeral: true,
   };

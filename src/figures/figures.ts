@@ -64,13 +64,16 @@ const DEATH_TERMS = new Set(['death', 'dead', 'die', 'casualti', 'kill', 'fatal'
 
 export class FigureIndex {
   private cache: Figure[] | null = null;
+  private readonly sentenceOf: Map<string, Sentence>;
 
   constructor(
     private readonly sentences: readonly Sentence[],
     private readonly articles: ReadonlyMap<string, Article>,
     private readonly searcher: Searcher,
     private readonly options: FigureOptions = defaultFigureOptions,
-  ) {}
+  ) {
+    this.sentenceOf = new Map(sentences.map((s) => [s.id, s]));
+  }
 
   /** Every figure in the corpus, in corpus order (extracted on first use, then kept). */
   all(): Figure[] {
@@ -99,8 +102,8 @@ export class FigureIndex {
    * included); failing that, those printed in the sentences the topic finds. Without a topic, the
    * subjects with the most figures.
    */
-  find(topic: string | null): FigureResult {
-    const figures = this.all();
+  find(topic: string | null, allow?: (sentence: Sentence) => boolean): FigureResult {
+    const figures = allow ? this.all().filter((f) => allow(this.sentenceOf.get(f.sentenceId)!)) : this.all();
     if (topic === null || topic.trim() === '') {
       const groups = groupFigures(figures, this.options)
         .filter((g) => g.figures.length > 1)

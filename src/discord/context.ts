@@ -1,0 +1,76 @@
+/**
+ * What every Discord handler works with, and the facts it derives from an interaction: who is
+ * acting (and whether they moderate) and what their server must not be shown.
+ */
+import { PermissionFlagsBits, type Client, type Interaction, type Message } from 'discord.js';
+import type { Answer, Cited, Exclusions } from '../cited.js';
+import type { App } from '../app.js';
+import type { Logger } from '../logger.js';
+import type { Who } from '../moderation/moderation.js';
+import type { Command } from '../../commands/index.js';
+import type { Cooldown } from './cooldown.js';
+
+export interface HandlerContext {
+  app: App;
+  commands: readonly Command[];
+  cooldown: Cooldown;
+  logger: Logger;
+  /** Acknowledge (defer) when a command has not finished after this long; Discord allows 3 s. */
+  deferAfterMs: number;
+  /** Review channel for reports (MOD_CHANNEL_ID). */
+  modChannelId?: string;
+  /** Role whose members moderate besides those with Manage Messages (MOD_ROLE_ID). */
+  modRoleId?: string;
+  /** The logged-in client (for posting review messages and editing answers). */
+  client?: Client;
+}
+
+/** Direct messages have no server: they share one place in the store, where nobody moderates. */
+export const DIRECT_MESSAGES = 'dm';
+
+export function cited(ctx: HandlerContext): Cited {
+  return ctx.app.library.current;
+}
+
+/** The acting member: a moderator has Manage Messages in the channel, or the moderator role. */
+export function whoOf(interaction: Interaction, ctx: HandlerContext, reason?: string | null): Who {
+  const guildId = interaction.guildId ?? DIRECT_MESSAGES;
+  const member = interaction.member;
+  const roles = member ? (Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()]) : [];
+  const isModerator =
+    interaction.guildId !== null && (interaction.memberPermissions?.has(PermissionFlagsBits.ManageMessages) === true || (ctx.modRoleId !== undefined && roles.includes(ctx.modRoleId)));
+  return { guildId, userId: interaction.user.id, isModerator, ...(reason !== undefined ? { reason } : {}) };
+}
+
+export function exclusionsFor(ctx: HandlerContext, guildId: string | null): Promise<Exclusions> {
+  return ctx.app.moderation.exclusions(guildId ?? DIRECT_MESSAGES);
+}
+
+/** Records an answer the bot posted (for reports, retractions and its buttons). Failures are logged, not fatal. */
+export async function recordAnswer(
+  ctx: HandlerContext,
+  posted: { messageId: string; guildId: string | null; channelId: string; askerId: string; source?: string | null; offset: number },
+  answer: Answer,
+): Promise<void> {
+  try {
+    await ctx.app.moderation.recordAnswer({
+      messageId: posted.messageId,
+      guildId: posted.guildId ?? DIRECT_MESSAGES,
+      channelId: posted.channelId,
+      askerId: posted.askerId,
+      question: answer.question,
+      source: posted.source ?? null,
+      offset: posted.offset,
+      excerpts: answer.excerpts.map((e) => ({ sentenceIds: [...e.sentenceIds, ...e.duplicateIds], score: e.score })),
+      abstained: answer.abstained,
+      createdAt: Date.now(),
+    });
+  } catch (err) {
+    ctx.logger.error({ err, message: posted.messageId }, 'could not record an answer');
+  }
+}
+
+/** A message's place, for recording answers sent as message replies. */
+export function placeOf(message: Message): { guildId: string | null; channelId: string } {
+  return { guildId: message.guildId, channelId: message.channelId };
+}

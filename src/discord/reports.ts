@@ -1,0 +1,167 @@
+/**
+ * Reports and their review, on Discord: a member reports an answer (the "Report" button or the
+ * "Report answer" message command, then an optional reason in a form); the report is stored first,
+ * then posted to the review channel, where moderators keep, retract or suppress. Every action is
+ * checked again here (Moderation.requireModerator): a crafted button gets a refusal, never the action.
+ */
+import {
+  MessageFlags,
+  TextInputStyle,
+  type ButtonInteraction,
+  type Client,
+  type MessageContextMenuCommandInteraction,
+  type ModalSubmitInteraction,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import { citedError } from '../core/errors.js';
+import type { AnswerMessages } from '../moderation/moderation.js';
+import type { AnswerRecord, Report } from '../moderation/store.js';
+import { customIds, parseFormId, type ButtonAction } from './custom-ids.js';
+import { notice, renderAnswer } from './render.js';
+import { renderReview } from './review.js';
+import { messageBody, noMentions, send } from './send.js';
+import { cited, exclusionsFor, whoOf, type HandlerContext } from './context.js';
+
+/** The "Report" button under an answer: ask why, in a form. */
+export async function onReportButton(interaction: ButtonInteraction, ctx: HandlerContext): Promise<void> {
+  await askForReport(interaction, interaction.message.id, ctx);
+}
+
+/** "Report answer" on a message: only Cited's recorded answers can be reported. */
+export async function onReportCommand(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void> {
+  await askForReport(interaction, interaction.targetMessage.id, ctx);
+}
+
+async function askForReport(interaction: ButtonInteraction | MessageContextMenuCommandInteraction, messageId: string, ctx: HandlerContext): Promise<void> {
+  const answer = await ctx.app.moderation.store.answer(messageId);
+  if (!answer) throw citedError('NOT_AN_ANSWER');
+  await interaction.showModal({
+    custom_id: customIds.reportForm(messageId),
+    title: 'Report this answer',
+    components: [
+      {
+        type: 1,
+        components: [{ type: 4, custom_id: 'reason', label: 'What is wrong with it? (optional)', style: TextInputStyle.Paragraph, required: false, max_length: 500 }],
+      },
+    ],
+  });
+}
+
+/** Keep, Retract (asks why), or the suppress menu (asks why) on a review message. */
+export async function onReviewComponent(interaction: ButtonInteraction | StringSelectMenuInteraction, action: Extract<ButtonAction, { kind: 'review' }>, ctx: HandlerContext): Promise<void> {
+  const { moderation } = ctx.app;
+  const who = whoOf(interaction, ctx);
+  if (action.action === 'keep') {
+    await moderation.keep(action.reportId, who);
+    await updateReview(interaction, action.reportId, ctx);
+    return;
+  }
+  await moderation.requireModerator(who, action.action === 'retract' ? 'retract an answer' : 'suppress excerpts or sources', `report ${action.reportId}`);
+  const choice = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
+  const formId = action.action === 'retract' ? customIds.retractForm(action.reportId) : choice ? customIds.suppressForm(action.reportId, choice) : null;
+  if (formId === null || formId.length > 100) throw citedError('UNKNOWN_REPORT', action.reportId);
+  await interaction.showModal({
+    custom_id: formId,
+    title: action.action === 'retract' ? 'Retract this answer' : 'Suppress',
+    components: [
+      {
+        type: 1,
+        components: [{ type: 4, custom_id: 'reason', label: 'Reason (kept in the audit log)', style: TextInputStyle.Paragraph, required: action.action !== 'retract', max_length: 500 }],
+      },
+    ],
+  });
+}
+
+/** A submitted form: a member's report, or a moderator's reason for an action. */
+export async function onForm(interaction: ModalSubmitInteraction, ctx: HandlerContext): Promise<void> {
+  const form = parseFormId(interaction.customId);
+  if (!form) {
+    await send(interaction, notice('This form is not one of Cited’s, or it is out of date.'));
+    return;
+  }
+  const reason = interaction.fields.getTextInputValue('reason').trim() || null;
+  const who = whoOf(interaction, ctx, reason);
+  const { moderation } = ctx.app;
+  if (form.kind === 'report') {
+    const { report, created } = await moderation.report(form.messageId, who);
+    const others = report.reporters.length - 1;
+    await send(interaction, notice(created ? 'Thank you — the moderators will review this answer.' : `Thank you — added to the report already open on this answer (${others} other member${others === 1 ? '' : 's'} reported it).`));
+    await postReview(report, ctx).catch((err: unknown) => ctx.logger.warn({ err, report: report.id }, 'review message not posted; it will be retried'));
+    return;
+  }
+  const report = await moderation.store.reportById(form.reportId);
+  if (!report) throw citedError('UNKNOWN_REPORT', form.reportId);
+  if (form.kind === 'retract') await moderation.retract(report.answerId, who);
+  else if (form.kind === 'suppress-excerpt') await moderation.suppressExcerpt(form.reportId, form.excerpt, { ...who, reason: reason ?? 'no reason given' });
+  else await moderation.suppressReportedSource(form.reportId, form.articleId, { ...who, reason: reason ?? 'no reason given' });
+  await updateReview(interaction, form.reportId, ctx);
+}
+
+/** Re-renders the review message the interaction came from (the report's new state). */
+async function updateReview(interaction: ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reportId: number, ctx: HandlerContext): Promise<void> {
+  const report = await ctx.app.moderation.store.reportById(reportId);
+  const answer = report ? await ctx.app.moderation.store.answer(report.answerId) : null;
+  if (!report || !answer) throw citedError('UNKNOWN_REPORT', reportId);
+  const view = renderReview(report, answer, cited(ctx));
+  if (interaction.isModalSubmit() && !interaction.isFromMessage()) {
+    await interaction.reply({ content: 'Done.', flags: MessageFlags.Ephemeral, allowedMentions: noMentions });
+  } else if (interaction.isModalSubmit()) {
+    await interaction.update({ ...view, allowedMentions: noMentions });
+  } else {
+    await interaction.update({ ...view, allowedMentions: noMentions });
+  }
+}
+
+/**
+ * Posts (or updates) a report's review message in the review channel. Only reports from the
+ * channel's own server go there; others wait in /moderation queue. The report is already stored,
+ * so a failure here loses nothing: `postPendingReviews` tries again.
+ */
+export async function postReview(report: Report, ctx: HandlerContext): Promise<void> {
+  if (!ctx.modChannelId || !ctx.client) return;
+  const channel = await ctx.client.channels.fetch(ctx.modChannelId);
+  if (!channel?.isSendable() || !('guildId' in channel) || channel.guildId !== report.guildId) return;
+  const answer = await ctx.app.moderation.store.answer(report.answerId);
+  if (!answer) return;
+  const view = { ...renderReview(report, answer, cited(ctx)), allowedMentions: noMentions };
+  if (report.reviewMessageId && report.reviewChannelId === channel.id) {
+    await channel.messages.edit(report.reviewMessageId, view);
+    return;
+  }
+  const sent = await channel.send(view);
+  await ctx.app.moderation.store.setReviewMessage(report.id, channel.id, sent.id);
+}
+
+/** Posts every stored report whose review message never went out (after a failure or a crash). */
+export async function postPendingReviews(ctx: HandlerContext): Promise<number> {
+  let posted = 0;
+  for (const report of await ctx.app.moderation.store.unposted()) {
+    try {
+      await postReview(report, ctx);
+      if ((await ctx.app.moderation.store.reportById(report.id))?.reviewMessageId) posted++;
+    } catch (err) {
+      ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
+    }
+  }
+  return posted;
+}
+
+/** Retractions on Discord: the answer's message becomes a short notice, and comes back when restored. */
+export function discordAnswerMessages(client: Client, ctx: HandlerContext): AnswerMessages {
+  const edit = async (record: AnswerRecord, body: Parameters<typeof messageBody>[0]) => {
+    const channel = await client.channels.fetch(record.channelId);
+    if (!channel?.isTextBased() || !('messages' in channel)) return;
+    await channel.messages.edit(record.messageId, { ...messageBody(body), attachments: [] });
+  };
+  return {
+    async retracted(record, reason) {
+      const text = `**This answer was retracted by the moderators**${reason ? `: ${reason}` : '.'} It quoted articles on “${record.question.slice(0, 300)}”; /sources lists them.`;
+      await edit(record, { content: text, embeds: [], components: [], ephemeral: false });
+    },
+    async restored(record) {
+      const exclude = await exclusionsFor(ctx, record.guildId);
+      const answer = cited(ctx).ask(record.question, { offset: record.offset, exclude, ...(record.source ? { sources: [record.source] } : {}) });
+      await edit(record, { ...renderAnswer(answer, { offset: record.offset }), content: '', ephemeral: false });
+    },
+  };
+}
