@@ -60,3 +60,39 @@ describe('npm start without a Discord token: the console chat (real process, rea
     expect(run.stderr).toMatch(/CORPUS_DIR/);
   });
 });
+
+describe('moderating from the console (the person at it moderates)', () => {
+  it('suppresses a source, lists it, logs it, counts gaps, and removes and adds articles', async () => {
+    const corpus = tempCorpus({}, true);
+    const extra = tempCorpus({ 'geneva.txt': 'Negotiators met in Geneva on Friday to discuss a ceasefire.\n' });
+    const run = await start(
+      [
+        '/moderation suppress 000_138185aca57c1631 reason: syndicated duplicate',
+        'How many troops has Russia amassed?',
+        '/moderation suppressed',
+        '/moderation unsuppress 000_138185aca57c1631',
+        'What is the capital of Australia?',
+        'what is the capital of australia',
+        '/moderation gaps',
+        `/sources add ${extra}/geneva.txt`,
+        'Where did negotiators meet?',
+        '/sources remove geneva',
+        '/moderation log',
+        '/moderation frobnicate',
+      ].join('\n') + '\n',
+      { CORPUS_DIR: corpus },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Suppressed the source 000_138185aca57c1631 (NDTV: ProRussian Leaders');
+    const answer = run.stdout.split('Suppressed in this server')[0]!.split('It will not be quoted here again.')[1]!;
+    expect(answer).toContain('147,000 troops');
+    expect(answer).not.toContain('NDTV');
+    expect(run.stdout).toMatch(/• the source 000_138185aca57c1631 .* · syndicated duplicate/);
+    expect(run.stdout).toContain('• 2× “what is the capital of australia”');
+    expect(run.stdout).toContain('Added geneva (unknown outlet, date unknown): 1 quotable sentences.');
+    expect(run.stdout).toContain('> Negotiators met in Geneva on Friday to discuss a ceasefire. [1]');
+    expect(run.stdout).toContain('Removed geneva (unknown outlet). It will not be quoted again.');
+    expect(run.stdout).toMatch(/· source-remove · geneva[\s\S]*· source-add · geneva[\s\S]*· unsuppress · source 000_138185aca57c1631[\s\S]*· suppress · source 000_138185aca57c1631 · syndicated duplicate/);
+    expect(run.stdout).toContain('There is no command /moderation frobnicate.');
+  });
+});

@@ -58,7 +58,10 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
           if (!command) throw citedError('UNKNOWN_COMMAND', parsed.name);
           const input = withFiles(command, toInput(command, parsed.rest));
           const reply: Reply = await command.run(input, { cited: cited(), commands, who, moderation: app.moderation, exclude });
-          if (reply.kind === 'answer') last = { question: reply.answer.question, shown: reply.answer.excerpts.length };
+          if (reply.kind === 'answer') {
+            last = { question: reply.answer.question, shown: reply.answer.excerpts.length };
+            if (reply.answer.abstained) await app.moderation.store.recordGap(CONSOLE_GUILD, reply.answer.question);
+          }
           print(renderReply(reply, style));
         }
       } catch (error) {
