@@ -12,6 +12,7 @@ const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gstand.in-token';
 const GUILD = '300000000000000001';
 const GENERAL = '300000000000000002';
 const REVIEW = '300000000000000003';
+const MOD_ROLE = '300000000000000009';
 const STRING = 3;
 const QUESTION = 'How many troops has Russia amassed?';
 
@@ -65,6 +66,7 @@ async function startBot(): Promise<Started> {
     DATA_DIR: dataDir,
     CORPUS_DIR: corpusDir,
     MOD_CHANNEL_ID: REVIEW,
+    MOD_ROLE_ID: MOD_ROLE,
     COOLDOWN_QUESTIONS: '100',
     LOG_LEVEL: 'info',
   });
@@ -85,6 +87,8 @@ beforeAll(async () => {
   }).listen(0, '127.0.0.1');
   await new Promise((r) => files.once('listening', r));
   filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  // The moderator role exists in the server, as it would on Discord (GUILD_CREATE carries it).
+  (discord.guilds[0]!['roles'] as Json[]).push({ id: MOD_ROLE, name: 'Moderators', color: 0, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: '0', managed: false, mentionable: false, flags: 0 });
   bot = await startBot();
 });
 
@@ -184,6 +188,12 @@ describe('suppression', () => {
     expect(JSON.stringify(answer['embeds'])).not.toContain('Rashtranews');
     await command('moderation', 'unsuppress', [{ name: 'target', type: STRING, value: '003_67a18a0e446c63d1' }]);
     expect(JSON.stringify((await ask('Reznikov 147,000 troops'))['embeds'])).toContain('Rashtranews');
+  });
+
+  it('members with the moderator role moderate without Manage Messages', async () => {
+    const id = discord.interaction(as(discord.chatInput('moderation', [{ name: 'suppressed', type: 1, options: [] }], inGeneral), person(), NOTHING, [MOD_ROLE]), inGeneral);
+    const body = await callback(id);
+    expect(JSON.stringify(body)).toContain('Suppressed in this server');
   });
 
   it('a member cannot run /moderation even if their client shows it', async () => {
