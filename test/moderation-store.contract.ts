@@ -73,6 +73,25 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       await store.close();
     });
 
+    it('concurrent moderators: one retraction, one resolution, one suppression — each audited once', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m8', 'g8'));
+      const { report } = await store.report('m8', { guildId: 'g8', userId: 'u1' });
+      const mods = Array.from({ length: 6 }, (_, i) => ({ guildId: 'g8', userId: `mod${i}`, reason: 'r' }));
+      const retracted = await Promise.all(mods.map((m) => store.retract('m8', m)));
+      expect(retracted.filter((r) => r !== null)).toHaveLength(1);
+      const resolved = await Promise.all(mods.map((m) => store.resolve(report.id, 'retracted', m)));
+      expect(resolved.filter((r) => r !== null)).toHaveLength(1);
+      const suppressed = await Promise.all(mods.map((m) => store.suppress('source', 'article-q', m)));
+      expect(new Set(suppressed.map((s) => s.id)).size).toBe(1);
+      const lifted = await Promise.all(mods.map((m) => store.unsuppress('source', 'article-q', m)));
+      expect(lifted.filter(Boolean)).toHaveLength(1);
+      const counts = new Map<string, number>();
+      for (const e of await store.auditLog('g8', 100)) counts.set(e.action, (counts.get(e.action) ?? 0) + 1);
+      expect(Object.fromEntries(counts)).toEqual({ report: 1, retract: 1, 'resolve-retracted': 1, suppress: 1, unsuppress: 1 });
+      await store.close();
+    });
+
     it('lists reports not yet posted for review until their review message is saved', async () => {
       const store = await open();
       await store.recordAnswer(answer('m5'));

@@ -100,12 +100,16 @@ export class SqlModerationStore implements ModerationStore {
   private setRetracted(messageId: string, actor: Actor, retract: boolean): Promise<AnswerRecord | null> {
     const at = actor.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      const [row] = await tx.query('SELECT * FROM answers WHERE message_id = ?', [messageId]);
-      if (!row) return null;
-      const before = toAnswer(row);
+      const [current] = await tx.query('SELECT * FROM answers WHERE message_id = ?', [messageId]);
+      if (!current) return null;
+      const before = toAnswer(current);
       if ((before.retractedAt !== null) === retract) return null;
-      await tx.query('UPDATE answers SET retracted_at = ?, retracted_by = ? WHERE message_id = ?', retract ? [at, actor.userId, messageId] : [null, null, messageId]);
-      const after = { ...before, retractedAt: retract ? at : null, retractedBy: retract ? actor.userId : null };
+      // Compare-and-set: of moderators pressing at the same moment, one changes it; the others get null.
+      const [row] = retract
+        ? await tx.query('UPDATE answers SET retracted_at = ?, retracted_by = ? WHERE message_id = ? AND retracted_at IS NULL RETURNING *', [at, actor.userId, messageId])
+        : await tx.query('UPDATE answers SET retracted_at = NULL, retracted_by = NULL WHERE message_id = ? AND retracted_at = ? RETURNING *', [messageId, before.retractedAt]);
+      if (!row) return null;
+      const after = toAnswer(row);
       await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: retract ? 'retract' : 'unretract', target: messageId, reason: actor.reason ?? null, before: { retractedAt: before.retractedAt }, after: { retractedAt: after.retractedAt }, at });
       return after;
     });
@@ -114,20 +118,20 @@ export class SqlModerationStore implements ModerationStore {
   report(answerId: string, reporter: Actor): Promise<{ report: Report; created: boolean }> {
     const at = reporter.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      // Upsert on the partial unique index: two members reporting at once land on one review item.
-      const [existing] = await tx.query(`SELECT id FROM reports WHERE answer_id = ? AND status = 'open'`, [answerId]);
+      // Insert-or-nothing on the partial unique index: of two members reporting at once, one creates
+      // the review item; the other's insert waits for it, does nothing, and joins it.
+      const [inserted] = await tx.query(
+        `INSERT INTO reports (guild_id, answer_id, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)
+         ON CONFLICT (answer_id) WHERE status = 'open' DO NOTHING RETURNING id`,
+        [reporter.guildId, answerId, at, at],
+      );
+      const created = inserted !== undefined;
       let id: number;
-      const created = !existing;
-      if (existing) {
-        id = num(existing['id']);
+      if (inserted) id = num(inserted['id']);
+      else {
+        const [existing] = await tx.query(`SELECT id FROM reports WHERE answer_id = ? AND status = 'open'`, [answerId]);
+        id = num(existing!['id']);
         await tx.query('UPDATE reports SET updated_at = ? WHERE id = ?', [at, id]);
-      } else {
-        const [inserted] = await tx.query(
-          `INSERT INTO reports (guild_id, answer_id, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)
-           ON CONFLICT (answer_id) WHERE status = 'open' DO UPDATE SET updated_at = excluded.updated_at RETURNING id`,
-          [reporter.guildId, answerId, at, at],
-        );
-        id = num(inserted!['id']);
       }
       await tx.query(
         `INSERT INTO reporters (report_id, user_id, reason, at) VALUES (?, ?, ?, ?)
@@ -160,10 +164,9 @@ export class SqlModerationStore implements ModerationStore {
   resolve(reportId: number, status: Exclude<ReportStatus, 'open'>, actor: Actor): Promise<Report | null> {
     const at = actor.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      const before = await loadReport(tx, reportId);
-      if (!before || before.status !== 'open') return null;
-      await tx.query('UPDATE reports SET status = ?, resolved_by = ?, updated_at = ? WHERE id = ?', [status, actor.userId, at, reportId]);
-      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: status === 'kept' ? 'keep' : `resolve-${status}`, target: `report ${reportId}`, reason: actor.reason ?? null, before: { status: before.status }, after: { status }, at });
+      const [changed] = await tx.query(`UPDATE reports SET status = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING id`, [status, actor.userId, at, reportId]);
+      if (!changed) return null;
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: status === 'kept' ? 'keep' : `resolve-${status}`, target: `report ${reportId}`, reason: actor.reason ?? null, before: { status: 'open' }, after: { status }, at });
       return loadReport(tx, reportId);
     });
   }
@@ -171,21 +174,28 @@ export class SqlModerationStore implements ModerationStore {
   suppress(kind: SuppressionKind, target: string, actor: Actor & { reason: string }): Promise<Suppression> {
     const at = actor.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      const [existing] = await tx.query('SELECT * FROM suppressions WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL', [actor.guildId, kind, target]);
-      if (existing) return toSuppression(existing);
-      const [row] = await tx.query('INSERT INTO suppressions (guild_id, kind, target, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *', [actor.guildId, kind, target, actor.reason, actor.userId, at]);
+      // Insert-or-nothing on the partial unique index: a second suppression of the same target
+      // (even at the same moment) returns the first, and is not audited twice.
+      const [row] = await tx.query(
+        `INSERT INTO suppressions (guild_id, kind, target, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (guild_id, kind, target) WHERE lifted_at IS NULL DO NOTHING RETURNING *`,
+        [actor.guildId, kind, target, actor.reason, actor.userId, at],
+      );
+      if (!row) {
+        const [existing] = await tx.query('SELECT * FROM suppressions WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL', [actor.guildId, kind, target]);
+        return toSuppression(existing!);
+      }
       await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'suppress', target: `${kind} ${target}`, reason: actor.reason, before: null, after: { kind, target }, at });
-      return toSuppression(row!);
+      return toSuppression(row);
     });
   }
 
   unsuppress(kind: SuppressionKind, target: string, actor: Actor): Promise<boolean> {
     const at = actor.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      const [existing] = await tx.query('SELECT * FROM suppressions WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL', [actor.guildId, kind, target]);
-      if (!existing) return false;
-      await tx.query('UPDATE suppressions SET lifted_at = ?, lifted_by = ? WHERE id = ?', [at, actor.userId, existing['id']]);
-      const before = toSuppression(existing);
+      const [lifted] = await tx.query('UPDATE suppressions SET lifted_at = ?, lifted_by = ? WHERE guild_id = ? AND kind = ? AND target = ? AND lifted_at IS NULL RETURNING *', [at, actor.userId, actor.guildId, kind, target]);
+      if (!lifted) return false;
+      const before = toSuppression(lifted);
       await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'unsuppress', target: `${kind} ${target}`, reason: actor.reason ?? null, before: { kind, target, reason: before.reason, by: before.by }, after: null, at });
       return true;
     });

@@ -1,0 +1,70 @@
+/**
+ * The engines the evaluation compares, each answering "which sentences answer this, best first?"
+ * (an empty list is an abstention):
+ *   cited      Cited itself: its excerpts, in order, with its own abstention rule;
+ *   wink-bm25  wink-bm25-text-search over the same sentences, terms = wink-nlp normal form, stemmed, stop words out;
+ *   fts5       SQLite FTS5 with the porter tokenizer, ranked by bm25(), the question's words OR-ed.
+ * The baselines have no abstention rule: they abstain only when nothing matches at all.
+ */
+import Database from 'better-sqlite3';
+import bm25 from 'wink-bm25-text-search';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Cited } from '../../src/cited.js';
+
+export interface Engine {
+  name: string;
+  /** Texts of the ranked results (at most `limit`); empty when the engine abstains. */
+  rank(question: string, limit: number): string[];
+}
+
+export function citedEngine(cited: Cited): Engine {
+  return {
+    name: 'cited',
+    rank(question, limit) {
+      try {
+        return cited.ask(question, { limit }).excerpts.map((e) => e.text);
+      } catch {
+        return []; // a question Cited refuses (no searchable words) counts as an abstention
+      }
+    },
+  };
+}
+
+/** The sentences Cited may quote: the baselines search exactly these. */
+export function quotableSentences(cited: Cited): string[] {
+  return cited.articles.flatMap((a) => a.sentences.filter((s) => !s.excluded).map((s) => s.text));
+}
+
+export function winkBm25Engine(sentences: readonly string[]): Engine {
+  const nlp = winkNLP(model);
+  const its = nlp.its;
+  const prepare = (text: string): string[] =>
+    (nlp.readDoc(text).tokens().filter((t) => (t.out(its.type) === 'word' || t.out(its.type) === 'number') && !t.out(its.stopWordFlag)).out(its.stem as unknown as typeof its.normal) as string[]).map((s) => s.toLowerCase());
+  const engine = bm25();
+  engine.defineConfig({ fldWeights: { body: 1 } });
+  engine.definePrepTasks([prepare]);
+  sentences.forEach((text, i) => engine.addDoc({ body: text }, i));
+  engine.consolidate();
+  return {
+    name: 'wink-bm25',
+    rank: (question, limit) => engine.search(question, limit).map(([id]) => sentences[Number(id)]!),
+  };
+}
+
+export function fts5Engine(sentences: readonly string[]): Engine {
+  const db = new Database(':memory:');
+  db.exec(`CREATE VIRTUAL TABLE s USING fts5(body, tokenize='porter')`);
+  const insert = db.prepare('INSERT INTO s (rowid, body) VALUES (?, ?)');
+  db.transaction(() => sentences.forEach((text, i) => insert.run(i + 1, text)))();
+  const search = db.prepare('SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?');
+  return {
+    name: 'fts5',
+    rank(question, limit) {
+      const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      if (words.length === 0) return [];
+      const query = [...new Set(words)].map((w) => `"${w}"`).join(' OR ');
+      return (search.all(query, limit) as { rowid: number }[]).map((r) => sentences[r.rowid - 1]!);
+    },
+  };
+}

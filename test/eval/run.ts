@@ -1,0 +1,50 @@
+/**
+ * `npm run eval`: Cited against the two plain baselines on the same questions and sentences, per
+ * split (dev, held-out, all). `--json` prints the scores as JSON; `--misses` lists Cited's misses.
+ */
+import { createCited } from '../../src/cited.js';
+import { citedEngine, fts5Engine, quotableSentences, winkBm25Engine } from './engines.js';
+import { loadQuestions, meetsTargets, runEngine, score, type Question, type Scores } from './harness.js';
+
+const args = new Set(process.argv.slice(2));
+const cited = await createCited();
+const sentences = quotableSentences(cited);
+const engines = [citedEngine(cited), winkBm25Engine(sentences), fts5Engine(sentences)];
+const questions = loadQuestions();
+const splits: Record<string, Question[]> = {
+  dev: questions.filter((q) => q.split === 'dev'),
+  heldout: questions.filter((q) => q.split === 'heldout'),
+  all: questions,
+};
+
+const results: Record<string, Record<string, Scores>> = {};
+const outcomes = new Map(engines.map((e) => [e.name, runEngine(e, questions)]));
+for (const [split, qs] of Object.entries(splits)) {
+  const ids = new Set(qs.map((q) => q.id));
+  results[split] = Object.fromEntries(engines.map((e) => [e.name, score(qs, outcomes.get(e.name)!.filter((o) => ids.has(o.id)))]));
+}
+
+if (args.has('--json')) {
+  process.stdout.write(JSON.stringify(results) + '\n');
+} else {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  for (const [split, byEngine] of Object.entries(results)) {
+    const any = Object.values(byEngine)[0]!;
+    process.stdout.write(`\n${split}: ${any.answerable} answerable, ${any.unanswerable} unanswerable\n`);
+    process.stdout.write(`  ${'engine'.padEnd(10)} ${'Hit@1'.padStart(7)} ${'Hit@3'.padStart(7)} ${'MRR@10'.padStart(7)} ${'abst.ok'.padStart(7)} ${'abst.bad'.padStart(8)}\n`);
+    for (const [name, s] of Object.entries(byEngine)) {
+      process.stdout.write(`  ${name.padEnd(10)} ${pct(s.hit1)} ${pct(s.hit3)} ${s.mrr10.toFixed(3).padStart(7)} ${pct(s.correctAbstentions)} ${pct(s.falseAbstentions).padStart(8)}\n`);
+    }
+    const misses = meetsTargets(byEngine['cited']!);
+    process.stdout.write(misses.length === 0 ? '  cited meets every target\n' : `  cited misses: ${misses.join('; ')}\n`);
+  }
+  if (args.has('--misses')) {
+    const mine = outcomes.get('cited')!;
+    process.stdout.write('\nCited misses (rank > 1, or wrong abstention):\n');
+    for (const q of questions) {
+      const o = mine.find((x) => x.id === q.id)!;
+      const miss = q.gold.length > 0 ? o.rank !== 1 : !o.abstained;
+      if (miss) process.stdout.write(`  ${q.id} [${q.kind}/${q.split}] rank ${o.rank ?? '-'}${o.abstained ? ' (abstained)' : ''}: ${q.question}\n`);
+    }
+  }
+}
