@@ -11,7 +11,7 @@ import { projectRoot } from './core/paths.js';
 import type { Answer, Article, LoadWarning, Sentence } from './core/types.js';
 import { defaultBM25, type BM25Params } from './search/bm25.js';
 import type { ContextWeights } from './search/index.js';
-import { Searcher, type SearchResult } from './search/search.js';
+import { Searcher, type SearchOptions, type SearchResult } from './search/search.js';
 import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
@@ -36,6 +36,8 @@ export interface Options {
   bm25: BM25Params;
   /** How much a sentence's neighbours and article title add to its score. */
   context: ContextWeights;
+  /** How much question words the corpus never uses weigh against coverage, by kind (see search.ts). */
+  unknownWeight: SearchOptions['unknownWeight'];
   /** Excerpts, relevance floor, merging and question limits (see answer.ts). */
   answer: Omit<AnswerOptions, 'offset' | 'allow'>;
   /** Called with every problem met while loading (default: none; the warnings are also returned). */
@@ -48,10 +50,12 @@ export const defaults: Options = {
   boilerplate: defaultBoilerplate,
   bm25: defaultBM25,
   context: { neighbour: 0.3, title: 0.15, coverage: 0.5 },
+  unknownWeight: { name: 3, noun: 1, other: 0.35 },
   answer: {
     excerpts: defaultAnswerOptions.excerpts,
     minCoverage: defaultAnswerOptions.minCoverage,
     relativeScore: defaultAnswerOptions.relativeScore,
+    followingCoverage: defaultAnswerOptions.followingCoverage,
     duplicateSimilarity: defaultAnswerOptions.duplicateSimilarity,
     maxExcerptLength: defaultAnswerOptions.maxExcerptLength,
     maxQuestionLength: defaultAnswerOptions.maxQuestionLength,
@@ -59,9 +63,10 @@ export const defaults: Options = {
 };
 
 /** Options given by a caller: any field may be left out, nested groups field by field. */
-export type UserOptions = Partial<Omit<Options, 'bm25' | 'context' | 'answer'>> & {
+export type UserOptions = Partial<Omit<Options, 'bm25' | 'context' | 'answer' | 'unknownWeight'>> & {
   bm25?: Partial<BM25Params>;
   context?: Partial<ContextWeights>;
+  unknownWeight?: Partial<Options['unknownWeight']>;
   answer?: Partial<Options['answer']>;
 };
 
@@ -71,6 +76,7 @@ export function mergeOptions(options: UserOptions = {}): Options {
     ...options,
     bm25: { ...defaults.bm25, ...options.bm25 },
     context: { ...defaults.context, ...options.context },
+    unknownWeight: { ...defaults.unknownWeight, ...options.unknownWeight },
     answer: { ...defaults.answer, ...options.answer },
   };
 }
@@ -126,7 +132,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   const aliases = readAliases(corpusDir, warnings);
   for (const warning of warnings) options.onWarning?.(warning);
 
-  const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context });
+  const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight });
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
   const sentencesById = new Map(corpus.articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
   const figureIndex = new FigureIndex(corpus.analyzed.map((a) => a.sentence), byId, searcher);

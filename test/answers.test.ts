@@ -15,7 +15,7 @@ describe('answers from the bundled corpus', () => {
       [1, 'NDTV', '2022-02-23'],
       [2, 'Rashtranews', '2022-02-21'],
     ]);
-    expect(answer.excerpts.map((e) => e.citations)).toEqual([[1], [2]]);
+    expect(answer.excerpts.slice(0, 2).map((e) => e.citations)).toEqual([[1], [2]]);
     for (const excerpt of answer.excerpts) {
       const article = cited.article(answer.citations[excerpt.citations[0]! - 1]!.articleId)!;
       expect(article.text).toContain(excerpt.text);

@@ -38,7 +38,7 @@ describe('answer embeds', () => {
     expect(embed!.fields![0]!.name).toBe('Sources');
     expect(embed!.fields![0]!.value).toMatch(/^\*\*\[1\]\*\* \[ProRussian Leaders In Ukraine Ask Putin For Military Against Kyiv\]\(https:\/\/www\.ndtv\.com/);
     expect(embed!.footer!.text).toMatch(/^Verbatim quotes from NDTV, Rashtranews/);
-    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0', 'report']);
+    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['more:3', 'cites:0', 'report']);
   });
 
   it('offer "More excerpts" when there are more, pointing at the next offset', () => {

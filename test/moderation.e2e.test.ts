@@ -167,12 +167,14 @@ describe('suppression', () => {
     const firstQuote = ((before['embeds'] as Json[])[0]!['description'] as string).split('\n')[0]!;
     expect(firstQuote).toContain('150,000');
     await report(String(before['id']), person(), 'misleading');
-    const post = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${REVIEW}/messages` && JSON.stringify(c.body).includes('Report #2'));
+    // Report ids come from a database sequence (they may skip numbers): read this one off the review post.
+    const post = await discord.waitForCall((c) => c.method === 'POST' && c.path === `/channels/${REVIEW}/messages` && !JSON.stringify(c.body).includes('Report #1:'));
     const reviewId = String((post.response as Json)['id']);
-    const select = { ...discord.button('mod:suppress:2', reviewId, inReview), data: { custom_id: 'mod:suppress:2', component_type: 3, values: ['x:0'] } };
+    const reportId = /^mod:keep:(\d+)$/.exec(post.body['components'][0]['components'][0]['custom_id'])![1]!;
+    const select = { ...discord.button(`mod:suppress:${reportId}`, reviewId, inReview), data: { custom_id: `mod:suppress:${reportId}`, component_type: 3, values: ['x:0'] } };
     const form = await callback(discord.interaction(as(select, moderator, MANAGE_MESSAGES), inReview));
-    expect(form).toMatchObject({ type: 9, data: { custom_id: 'supx:2:0' } });
-    const done = await callback(discord.interaction({ ...as(discord.modalSubmit('supx:2:0', { reason: 'Figure disputed' }, inReview), moderator, MANAGE_MESSAGES), message: discord.messages.get(reviewId) }, inReview));
+    expect(form).toMatchObject({ type: 9, data: { custom_id: `supx:${reportId}:0` } });
+    const done = await callback(discord.interaction({ ...as(discord.modalSubmit(`supx:${reportId}:0`, { reason: 'Figure disputed' }, inReview), moderator, MANAGE_MESSAGES), message: discord.messages.get(reviewId) }, inReview));
     expect(done['data']['embeds'][0]['fields'][1]['value']).toContain('Suppressed by');
     const after = await ask(QUESTION);
     const description = (after['embeds'] as Json[])[0]!['description'] as string;

@@ -19,8 +19,10 @@ export interface AnswerOptions {
    * whose key word is absent ("the capital of Australia") falls below it and Cited abstains.
    */
   minCoverage: number;
-  /** Excerpts after the first must score at least this share of the best one. */
+  /** Excerpts after the first must score at least this share of the best one… */
   relativeScore: number;
+  /** …and cover at least this share of the question (the first must reach `minCoverage`). */
+  followingCoverage: number;
   /** Term-set Jaccard similarity at which sentences count as the same report (see near-duplicates.ts). */
   duplicateSimilarity: number;
   /** An excerpt takes in the adjacent sentence that completes it only while both fit in this many characters. */
@@ -33,8 +35,9 @@ export interface AnswerOptions {
 export const defaultAnswerOptions: AnswerOptions = {
   excerpts: 3,
   offset: 0,
-  minCoverage: 0.55,
+  minCoverage: 0.35,
   relativeScore: 0.3,
+  followingCoverage: 0.25,
   duplicateSimilarity: 0.6,
   maxExcerptLength: 700,
   maxQuestionLength: 4000,
@@ -67,7 +70,7 @@ export function answerQuestion(
   if (!top || top.coverage < options.minCoverage) {
     return { ...base, abstained: true, excerpts: [], citations: [], more: false };
   }
-  const relevant = allowed.filter((h) => h.coverage >= options.minCoverage && h.score >= top.score * options.relativeScore);
+  const relevant = allowed.filter((h, i) => (i === 0 || h.coverage >= options.followingCoverage) && h.score >= top.score * options.relativeScore);
 
   // One passage per hit, never quoting a sentence twice.
   const quoted = new Set<string>();

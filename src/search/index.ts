@@ -122,8 +122,9 @@ export class SentenceIndex {
   /**
    * Scores every sentence that contains at least one of `terms` (context alone never retrieves a
    * sentence), best first. Terms are unique index terms; unknown ones still weigh in coverage.
+   * `weights` are the terms' weights in coverage (default: their idf).
    */
-  search(terms: string[], limit: number): RawHit[] {
+  search(terms: string[], limit: number, weights: readonly number[] = terms.map((t) => this.idf(t))): RawHit[] {
     const { bm25: params, context } = this.options;
     const direct = new Map<number, { score: number; matched: number[] }>();
     // Per term: the sentences holding it directly and what each scored.
@@ -145,7 +146,6 @@ export class SentenceIndex {
       }
     });
 
-    const weights = terms.map((t) => this.idf(t));
     const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
     const hits: RawHit[] = [];
     for (const [d, { score, matched }] of direct) {

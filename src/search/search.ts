@@ -5,14 +5,27 @@
  */
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
-import { analyzeText, type WordToken } from '../nlp/analysis.js';
+import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { SentenceIndex, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
+import { Acronyms } from './acronyms.js';
 
 /** "How long", "how far"…: the second word frames the question; it is not a topic to search for. */
 const QUESTION_FRAMES = new Set(['long', 'far', 'old', 'big', 'large', 'soon', 'often', 'high', 'close']);
+
+/** "Today", "now", "currently": the asker's time, not the articles'; they frame a question and are not searched. */
+const ASKERS_TIME = new Set(['today', 'now', 'currently', 'tomorrow', 'tonight', 'latest', 'recently', 'nowadays']);
+
+export interface SearchOptions extends IndexOptions {
+  /**
+   * A question word the corpus never uses counts against coverage as this share of the largest
+   * idf: a name ("Taiwan", "Lukashenko") is usually the point of the question, a common noun often,
+   * a verb or adjective ("retaliate", "reliant") rarely — it is how the asker happened to put it.
+   */
+  unknownWeight: { name: number; noun: number; other: number };
+}
 
 export interface SearchHit {
   sentence: Sentence;
@@ -37,6 +50,8 @@ export interface SearchResult {
 export interface QueryAnalysis {
   terms: QueryTerms;
   indexTerms: string[];
+  /** Each index term's weight in coverage: its idf, or for a word the corpus never uses, a share of the largest idf by kind. */
+  weights: number[];
   /** Words of the question that were dropped as too common (for the error message). */
   common: string[];
   /** Word or number tokens seen at all. */
@@ -45,11 +60,13 @@ export interface QueryAnalysis {
 
 export class Searcher {
   readonly variants: Variants;
+  private readonly acronyms = new Acronyms();
   private readonly index: SentenceIndex;
   private readonly sentences: Sentence[];
 
-  constructor(corpus: LoadedCorpus, aliases: AliasRules, options: IndexOptions) {
+  constructor(corpus: LoadedCorpus, aliases: AliasRules, private readonly options: SearchOptions) {
     const vocabulary = buildVocabulary(corpus);
+    for (const { tokens } of corpus.analyzed) this.acronyms.learn(tokens);
     this.variants = new Variants(vocabulary, aliases);
     this.sentences = corpus.analyzed.map((a) => a.sentence);
     const articleNumber = new Map(corpus.articles.map((a, i) => [a.id, i]));
@@ -83,11 +100,24 @@ export class Searcher {
   /** What the index will look for, and what it knows nothing about. */
   analyzeQuery(question: string): QueryAnalysis {
     const tokens = analyzeText(question);
+    const weights: number[] = [];
+    let tags: Map<number, string> | null = null;
+    /** How much a word the corpus never uses counts against coverage (see SearchOptions.unknownWeight). */
+    const unknownWeight = (token: WordToken): number => {
+      tags ??= new Map(tagText(question).tokens.map((t) => [t.start, t.pos]));
+      const pos = tags.get(token.start);
+      // Nationality words ("American", "Chinese") describe rather than name the topic: weigh them as nouns.
+      const demonym = /(an|ian|ese|ish)$/i.test(token.normal);
+      const name = (token.capitalised || pos === 'PROPN') && !demonym;
+      const share = name ? this.options.unknownWeight.name : pos === 'NOUN' || demonym ? this.options.unknownWeight.noun : this.options.unknownWeight.other;
+      return share * this.index.idf('\u0000never');
+    };
     const terms: QueryTerms = { searched: [], unknown: [], folded: [] };
     const indexTerms: string[] = [];
     const common: string[] = [];
     tokens.forEach((token, i) => {
       if (i > 0 && tokens[i - 1]!.normal === 'how' && QUESTION_FRAMES.has(token.normal)) return;
+      if (ASKERS_TIME.has(token.normal)) return;
       const folded = foldToken(token);
       if (folded === null) {
         if (token.kind === 'word') common.push(token.normal);
@@ -95,6 +125,19 @@ export class Searcher {
       }
       let form = this.variants.canonical(folded);
       let term = termOf(form);
+      const expansion = this.index.has(term) ? null : this.acronyms.expand(folded);
+      if (expansion) {
+        // An acronym the corpus spells out ("EU" → European Union): search its words instead.
+        terms.folded.push({ from: folded, to: expansion.join(' ') });
+        for (const word of expansion) {
+          const wordTerm = termOf(this.variants.canonical(word));
+          if (indexTerms.includes(wordTerm) || !this.index.has(wordTerm)) continue;
+          indexTerms.push(wordTerm);
+          terms.searched.push(word);
+          weights.push(this.index.idf(wordTerm) / expansion.length);
+        }
+        return;
+      }
       if (!this.index.has(term)) {
         const corrected = this.variants.correct(folded);
         if (corrected !== null && this.index.has(termOf(corrected))) {
@@ -105,10 +148,15 @@ export class Searcher {
       if (indexTerms.includes(term)) return;
       if (form !== folded) terms.folded.push({ from: folded, to: form });
       indexTerms.push(term);
-      if (this.index.has(term)) terms.searched.push(form);
-      else terms.unknown.push(folded);
+      if (this.index.has(term)) {
+        terms.searched.push(form);
+        weights.push(this.index.idf(term));
+      } else {
+        terms.unknown.push(folded);
+        weights.push(unknownWeight(token));
+      }
     });
-    return { terms, indexTerms, common, tokenCount: tokens.length };
+    return { terms, indexTerms, weights, common, tokenCount: tokens.length };
   }
 
   /**
@@ -121,7 +169,7 @@ export class Searcher {
       if (analysis.common.length > 0) throw citedError('ONLY_COMMON_WORDS', [...new Set(analysis.common)].join(', '));
       throw citedError('NO_SEARCHABLE_WORDS');
     }
-    const raw = this.index.search(analysis.indexTerms, limit);
+    const raw = this.index.search(analysis.indexTerms, limit, analysis.weights);
     const hits = raw.map((h) => ({
       sentence: this.sentences[h.doc]!,
       score: h.score,
