@@ -1,0 +1,120 @@
+/**
+ * The engines the benchmark compares on the same sentences and questions: Cited and the peers a
+ * user would pick instead. Each builds an index (ingest), answers top-10 queries with sentence
+ * numbers, and, where the engine can, saves and reloads its index (cold start).
+ */
+import Database from 'better-sqlite3';
+import MiniSearch from 'minisearch';
+import bm25 from 'wink-bm25-text-search';
+import winkNLP from 'wink-eng-lite-web-model';
+import wink from 'wink-nlp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeParagraph } from '../../src/nlp/analysis.js';
+import { Searcher } from '../../src/search/search.js';
+import { defaults } from '../../src/cited.js';
+import { noAliases } from '../../src/search/variants.js';
+import type { LoadedCorpus } from '../../src/corpus/load.js';
+import type { Article, Sentence } from '../../src/core/types.js';
+
+export interface Built {
+  /** Sentence numbers of the best results, best first. */
+  query(question: string, limit: number): number[];
+  /** Saves the index and loads it back as a fresh engine (cold start); undefined if the engine cannot. */
+  reload?(): Built;
+}
+
+export interface BenchEngine {
+  name: string;
+  build(sentences: readonly string[]): Built;
+}
+
+/** Raw wink-nlp analysis of the same text: the floor for any wink-based ingest. */
+export function rawAnalysis(sentences: readonly string[]): number {
+  let tokens = 0;
+  for (const s of sentences) for (const span of analyzeParagraph(s)) tokens += span.tokens.length;
+  return tokens;
+}
+
+export const cited: BenchEngine = {
+  name: 'cited',
+  build(sentences) {
+    const perArticle = 50;
+    const articles: Article[] = [];
+    const analyzed: LoadedCorpus['analyzed'] = [];
+    sentences.forEach((text, i) => {
+      const articleId = `a${Math.floor(i / perArticle)}`;
+      if (i % perArticle === 0) articles.push({ id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text: '', sentences: [], metaOrigin: {} });
+      const sentence: Sentence = { id: String(i), articleId, position: i % perArticle, paragraph: i % perArticle, text, start: 0, end: text.length };
+      const tokens = analyzeParagraph(text).flatMap((s) => s.tokens);
+      analyzed.push({ sentence, tokens });
+    });
+    const searcher = new Searcher({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight });
+    return { query: (q, limit) => searcher.search(q, limit).hits.map((h) => Number(h.sentence.id)) };
+  },
+};
+
+export const winkBm25: BenchEngine = {
+  name: 'wink-bm25',
+  build(sentences) {
+    const nlp = wink(winkNLP);
+    const its = nlp.its;
+    const prepare = (text: string): string[] =>
+      (nlp.readDoc(text).tokens().filter((t) => (t.out(its.type) === 'word' || t.out(its.type) === 'number') && !t.out(its.stopWordFlag)).out(its.stem as unknown as typeof its.normal) as string[]).map((s) => s.toLowerCase());
+    const engine = bm25();
+    engine.defineConfig({ fldWeights: { body: 1 } });
+    engine.definePrepTasks([prepare]);
+    sentences.forEach((text, i) => engine.addDoc({ body: text }, i));
+    engine.consolidate();
+    return { query: (q, limit) => engine.search(q, limit).map(([id]) => Number(id)) };
+  },
+};
+
+export const miniSearch: BenchEngine = {
+  name: 'minisearch',
+  build(sentences) {
+    const options = { fields: ['text'], idField: 'id' };
+    const index = new MiniSearch<{ id: number; text: string }>(options);
+    index.addAll(sentences.map((text, id) => ({ id, text })));
+    const built = (engine: MiniSearch<{ id: number; text: string }>): Built => ({
+      query: (q, limit) => engine.search(q).slice(0, limit).map((r) => Number(r.id)),
+      reload() {
+        const json = JSON.stringify(engine);
+        return built(MiniSearch.loadJSON(json, options));
+      },
+    });
+    return built(index);
+  },
+};
+
+export const fts5: BenchEngine = {
+  name: 'fts5',
+  build(sentences) {
+    const dir = mkdtempSync(join(tmpdir(), 'cited-bench-fts5-'));
+    const file = join(dir, 'index.sqlite');
+    const db = new Database(file);
+    db.exec(`CREATE VIRTUAL TABLE s USING fts5(body, tokenize='porter')`);
+    const insert = db.prepare('INSERT INTO s (rowid, body) VALUES (?, ?)');
+    db.transaction(() => sentences.forEach((text, i) => insert.run(i + 1, text)))();
+    const open = (database: Database.Database): Built => {
+      const search = database.prepare('SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?');
+      return {
+        query(q, limit) {
+          const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+          if (words.length === 0) return [];
+          return (search.all([...new Set(words)].map((w) => `"${w}"`).join(' OR '), limit) as { rowid: number }[]).map((r) => r.rowid - 1);
+        },
+        reload() {
+          database.close();
+          return open(new Database(file, { readonly: true }));
+        },
+      };
+    };
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return open(db);
+  },
+};
+
+export const peers: BenchEngine[] = [fts5, miniSearch, winkBm25];
+

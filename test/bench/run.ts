@@ -1,0 +1,117 @@
+/**
+ * `npm run bench [-- --sentences N] [--json FILE] [--queries N]`: Cited against FTS5, MiniSearch and
+ * wink-bm25-text-search on the same generated sentences and questions, in one run. Reports ingest
+ * time (and raw wink-nlp analysis of the same text, the floor), index heap, query latency p50/p99,
+ * top-10 overlap with Cited, and cold start; then the ratios against each peer. Absolute times on a
+ * shared machine are noise: compare within a run.
+ *
+ * Run with `node --expose-gc` (npm run bench does) so heap figures are measured after collection.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { generate } from './generate.js';
+import { cited, peers, rawAnalysis, type BenchEngine, type Built } from './engines.js';
+
+const { values } = parseArgs({ options: { sentences: { type: 'string', default: '10000' }, queries: { type: 'string', default: '1000' }, json: { type: 'string' }, 'time-bound': { type: 'string', default: '600' } } });
+const count = Number(values.sentences);
+const queryCount = Math.max(1000, Number(values.queries));
+const bound = Number(values['time-bound']) * 1000;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+const log = (s: string) => process.stderr.write(s + '\n');
+log(`generating ${count.toLocaleString('en-US')} sentences and ${queryCount} questions…`);
+const { sentences, questions } = generate(count, { questions: queryCount });
+
+interface Result {
+  ingest_s: number | null;
+  heap_bytes: number | null;
+  query_p50_ms: number | null;
+  query_p99_ms: number | null;
+  cold_start_s: number | null;
+  top10_overlap_with_cited: number | null;
+  note?: string;
+}
+
+const heap = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+
+function measure(engine: BenchEngine, reference?: number[][]): { result: Result; tops: number[][] } {
+  log(`${engine.name}: ingest…`);
+  const before = heap();
+  const started = performance.now();
+  let built: Built | null = null;
+  try {
+    built = engine.build(sentences);
+  } catch (error) {
+    return { result: { ingest_s: null, heap_bytes: null, query_p50_ms: null, query_p99_ms: null, cold_start_s: null, top10_overlap_with_cited: null, note: `failed: ${String(error)}` }, tops: [] };
+  }
+  const ingest = (performance.now() - started) / 1000;
+  const heapBytes = heap() - before;
+  if (ingest * 1000 > bound) log(`${engine.name}: ingest took longer than the time bound`);
+  log(`${engine.name}: ${queryCount} queries…`);
+  const latencies: number[] = [];
+  const tops: number[][] = [];
+  for (const q of questions) {
+    const t = performance.now();
+    tops.push(built.query(q, 10));
+    latencies.push(performance.now() - t);
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  let cold: number | null = null;
+  let note: string | undefined;
+  if (built.reload) {
+    const t = performance.now();
+    const again = built.reload();
+    again.query(questions[0]!, 10);
+    cold = (performance.now() - t) / 1000;
+  } else {
+    cold = ingest; // no snapshot: a cold start re-ingests
+    note = 'cold start = re-ingest (no index snapshot yet)';
+  }
+  const overlap = reference
+    ? tops.reduce((sum, top, i) => {
+        const mine = new Set(reference[i]);
+        const union = new Set([...mine, ...top]).size;
+        return sum + (union === 0 ? 1 : top.filter((x) => mine.has(x)).length / union);
+      }, 0) / tops.length
+    : null;
+  return {
+    result: { ingest_s: ingest, heap_bytes: heapBytes, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(note ? { note } : {}) },
+    tops,
+  };
+}
+
+log('raw wink-nlp analysis…');
+let t = performance.now();
+const tokens = rawAnalysis(sentences);
+const analysisSeconds = (performance.now() - t) / 1000;
+
+const engines: Record<string, Result> = {};
+const mine = measure(cited);
+engines['cited'] = mine.result;
+for (const peer of peers) engines[peer.name] = measure(peer, mine.tops).result;
+
+const report = { sentences: count, tokens, queries: queryCount, wink_analysis_s: analysisSeconds, engines };
+if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
+
+const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
+const lines = [
+  `\n${count.toLocaleString('en-US')} sentences, ${tokens.toLocaleString('en-US')} tokens; raw wink-nlp analysis ${analysisSeconds.toFixed(2)} s`,
+  `${'engine'.padEnd(11)} ${'ingest s'.padStart(9)} ${'heap MB'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'cold s'.padStart(8)} ${'top10∩'.padStart(7)}`,
+  ...Object.entries(engines).map(([name, r]) =>
+    `${name.padEnd(11)} ${fmt(r.ingest_s, 2).padStart(9)} ${(r.heap_bytes === null ? 'n/a' : (r.heap_bytes / 1e6).toFixed(1)).padStart(8)} ${fmt(r.query_p50_ms).padStart(8)} ${fmt(r.query_p99_ms).padStart(8)} ${fmt(r.cold_start_s, 3).padStart(8)} ${(r.top10_overlap_with_cited === null ? '-' : r.top10_overlap_with_cited.toFixed(2)).padStart(7)}${r.note ? `  (${r.note})` : ''}`,
+  ),
+  '\nratios, Cited against each peer (> 1: Cited is better by that factor)',
+];
+const c = engines['cited']!;
+for (const [name, r] of Object.entries(engines)) {
+  if (name === 'cited') continue;
+  const ratio = (theirs: number | null, ours: number | null) => (theirs === null || ours === null || ours <= 0 ? 'n/a' : `${(theirs / ours).toFixed(2)}×`);
+  lines.push(`  vs ${name.padEnd(10)} query p50 ${ratio(r.query_p50_ms, c.query_p50_ms)}, p99 ${ratio(r.query_p99_ms, c.query_p99_ms)}, heap ${ratio(r.heap_bytes, c.heap_bytes)}, ingest ${ratio(r.ingest_s, c.ingest_s)}, cold start ${ratio(r.cold_start_s, c.cold_start_s)}`);
+}
+lines.push(`  ingest against raw wink-nlp analysis: ${c.ingest_s === null ? 'n/a' : (c.ingest_s / analysisSeconds).toFixed(2)}× (target ≤ 1.3×)`);
+process.stdout.write(lines.join('\n') + '\n');
