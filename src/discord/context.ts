@@ -2,7 +2,7 @@
  * What every Discord handler works with, and the facts it derives from an interaction: who is
  * acting (and whether they moderate) and what their server must not be shown.
  */
-import { PermissionFlagsBits, type Client, type Interaction, type Message } from 'discord.js';
+import { PermissionFlagsBits, type Client, type Interaction } from 'discord.js';
 import type { Answer, Cited, Exclusions } from '../cited.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
@@ -68,9 +68,4 @@ export async function recordAnswer(
   } catch (err) {
     ctx.logger.error({ err, message: posted.messageId }, 'could not record an answer');
   }
-}
-
-/** A message's place, for recording answers sent as message replies. */
-export function placeOf(message: Message): { guildId: string | null; channelId: string } {
-  return { guildId: message.guildId, channelId: message.channelId };
 }

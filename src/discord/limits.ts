@@ -19,9 +19,6 @@ export const limits = {
   choiceValue: 100,
 } as const;
 
-/** The ephemeral message flag (1 << 6): only the user who asked sees the reply. */
-export const EPHEMERAL = 1 << 6;
-
 /**
  * Shortens `text` to at most `max` characters at a word boundary, ending with "…".
  * Never cuts inside a word; a single word longer than `max` is the only thing ever cut hard.

@@ -5,9 +5,6 @@
  */
 import Database from 'better-sqlite3';
 import MiniSearch from 'minisearch';
-import bm25 from 'wink-bm25-text-search';
-import winkNLP from 'wink-eng-lite-web-model';
-import wink from 'wink-nlp';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +14,7 @@ import { defaults } from '../../src/cited.js';
 import { noAliases } from '../../src/search/variants.js';
 import type { LoadedCorpus } from '../../src/corpus/load.js';
 import type { Article, Sentence } from '../../src/core/types.js';
+import { fts5Query, fts5Search, winkBm25Search } from '../eval/engines.js';
 
 export interface Built {
   /** Sentence numbers of the best results, best first. */
@@ -57,18 +55,7 @@ export const cited: BenchEngine = {
 
 export const winkBm25: BenchEngine = {
   name: 'wink-bm25',
-  build(sentences) {
-    const nlp = wink(winkNLP);
-    const its = nlp.its;
-    const prepare = (text: string): string[] =>
-      (nlp.readDoc(text).tokens().filter((t) => (t.out(its.type) === 'word' || t.out(its.type) === 'number') && !t.out(its.stopWordFlag)).out(its.stem as unknown as typeof its.normal) as string[]).map((s) => s.toLowerCase());
-    const engine = bm25();
-    engine.defineConfig({ fldWeights: { body: 1 } });
-    engine.definePrepTasks([prepare]);
-    sentences.forEach((text, i) => engine.addDoc({ body: text }, i));
-    engine.consolidate();
-    return { query: (q, limit) => engine.search(q, limit).map(([id]) => Number(id)) };
-  },
+  build: (sentences) => ({ query: winkBm25Search(sentences) }),
 };
 
 export const miniSearch: BenchEngine = {
@@ -92,27 +79,16 @@ export const fts5: BenchEngine = {
   name: 'fts5',
   build(sentences) {
     const dir = mkdtempSync(join(tmpdir(), 'cited-bench-fts5-'));
-    const file = join(dir, 'index.sqlite');
-    const db = new Database(file);
-    db.exec(`CREATE VIRTUAL TABLE s USING fts5(body, tokenize='porter')`);
-    const insert = db.prepare('INSERT INTO s (rowid, body) VALUES (?, ?)');
-    db.transaction(() => sentences.forEach((text, i) => insert.run(i + 1, text)))();
-    const open = (database: Database.Database): Built => {
-      const search = database.prepare('SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?');
-      return {
-        query(q, limit) {
-          const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-          if (words.length === 0) return [];
-          return (search.all([...new Set(words)].map((w) => `"${w}"`).join(' OR '), limit) as { rowid: number }[]).map((r) => r.rowid - 1);
-        },
-        reload() {
-          database.close();
-          return open(new Database(file, { readonly: true }));
-        },
-      };
-    };
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return open(db);
+    const file = join(dir, 'index.sqlite');
+    const { search, db } = fts5Search(sentences, file);
+    return {
+      query: search,
+      reload() {
+        db.close();
+        return { query: fts5Query(new Database(file, { readonly: true })) };
+      },
+    };
   },
 };
 

@@ -36,7 +36,8 @@ export function quotableSentences(cited: Cited): string[] {
   return cited.articles.flatMap((a) => a.sentences.filter((s) => !s.excluded).map((s) => s.text));
 }
 
-export function winkBm25Engine(sentences: readonly string[]): Engine {
+/** wink-bm25-text-search over `sentences`: terms are wink-nlp tokens, stemmed, stop words out. Returns sentence numbers. */
+export function winkBm25Search(sentences: readonly string[]): (question: string, limit: number) => number[] {
   const nlp = winkNLP(model);
   const its = nlp.its;
   const prepare = (text: string): string[] =>
@@ -46,25 +47,35 @@ export function winkBm25Engine(sentences: readonly string[]): Engine {
   engine.definePrepTasks([prepare]);
   sentences.forEach((text, i) => engine.addDoc({ body: text }, i));
   engine.consolidate();
-  return {
-    name: 'wink-bm25',
-    rank: (question, limit) => engine.search(question, limit).map(([id]) => sentences[Number(id)]!),
-  };
+  return (question, limit) => engine.search(question, limit).map(([id]) => Number(id));
 }
 
-export function fts5Engine(sentences: readonly string[]): Engine {
-  const db = new Database(':memory:');
+/** SQLite FTS5 (porter tokenizer, bm25 ranking) over `sentences`, in `file` or in memory. Returns sentence numbers. */
+export function fts5Search(sentences: readonly string[], file = ':memory:'): { search: (question: string, limit: number) => number[]; db: Database.Database } {
+  const db = new Database(file);
   db.exec(`CREATE VIRTUAL TABLE s USING fts5(body, tokenize='porter')`);
   const insert = db.prepare('INSERT INTO s (rowid, body) VALUES (?, ?)');
   db.transaction(() => sentences.forEach((text, i) => insert.run(i + 1, text)))();
-  const search = db.prepare('SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?');
-  return {
-    name: 'fts5',
-    rank(question, limit) {
-      const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-      if (words.length === 0) return [];
-      const query = [...new Set(words)].map((w) => `"${w}"`).join(' OR ');
-      return (search.all(query, limit) as { rowid: number }[]).map((r) => sentences[r.rowid - 1]!);
-    },
+  return { search: fts5Query(db), db };
+}
+
+/** A search function over an FTS5 table `s`: the question's words OR-ed, best bm25 first. */
+export function fts5Query(db: Database.Database): (question: string, limit: number) => number[] {
+  const statement = db.prepare('SELECT rowid FROM s WHERE s MATCH ? ORDER BY bm25(s) LIMIT ?');
+  return (question, limit) => {
+    const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+    if (words.length === 0) return [];
+    const query = [...new Set(words)].map((w) => `"${w}"`).join(' OR ');
+    return (statement.all(query, limit) as { rowid: number }[]).map((r) => r.rowid - 1);
   };
+}
+
+export function winkBm25Engine(sentences: readonly string[]): Engine {
+  const search = winkBm25Search(sentences);
+  return { name: 'wink-bm25', rank: (question, limit) => search(question, limit).map((i) => sentences[i]!) };
+}
+
+export function fts5Engine(sentences: readonly string[]): Engine {
+  const { search } = fts5Search(sentences);
+  return { name: 'fts5', rank: (question, limit) => search(question, limit).map((i) => sentences[i]!) };
 }
