@@ -51,5 +51,15 @@ export function foldWord(normal: string): string | null {
 
 /** The index term of a folded form: numbers as they are, words stemmed (Porter 2). */
 export function termOf(folded: string): string {
-  return /^\d/.test(folded) ? folded : stem(folded);
+  if (/^\d/.test(folded)) return folded;
+  // Stemming is regex work and a corpus repeats its words: remember each stem (one entry per word form).
+  let term = stems.get(folded);
+  if (term === undefined) {
+    term = stem(folded);
+    if (stems.size < MAX_REMEMBERED) stems.set(folded, term);
+  }
+  return term;
 }
+
+const stems = new Map<string, string>();
+const MAX_REMEMBERED = 2_000_000;

@@ -3,7 +3,45 @@
  * are docs[offsets[t] .. offsets[t+1]) with their term frequencies in freqs[...]. Doc numbers run
  * in corpus order, so a sentence's neighbours are doc ± 1 when they share its paragraph.
  */
-import { bm25, idf, type BM25Params } from './bm25.js';
+import { idf, type BM25Params } from './bm25.js';
+
+/** Query terms one search takes (one bit each in the accumulator's match mask). */
+export const MAX_QUERY_TERMS = 32;
+
+/** The `k` docs with the highest `score`, best first (ties: lower doc first), without sorting them all. */
+function topByScore(docs: readonly number[], k: number, score: Float64Array): number[] {
+  const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a < b);
+  if (docs.length <= k) return [...docs].sort((a, b) => (better(a, b) ? -1 : 1));
+  // A min-heap of the best k seen so far: the root is the weakest kept.
+  const heap: number[] = [];
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let weakest = i;
+      if (l < heap.length && better(heap[weakest]!, heap[l]!)) weakest = l;
+      if (r < heap.length && better(heap[weakest]!, heap[r]!)) weakest = r;
+      if (weakest === i) return;
+      [heap[i], heap[weakest]] = [heap[weakest]!, heap[i]!];
+      i = weakest;
+    }
+  };
+  for (const d of docs) {
+    if (heap.length < k) {
+      heap.push(d);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!better(heap[parent]!, heap[i]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else if (better(d, heap[0]!)) {
+      heap[0] = d;
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
+}
 
 export interface ContextWeights {
   /**
@@ -54,6 +92,9 @@ export class SentenceIndex {
   private readonly articleOf: Uint32Array;
   private readonly paragraphOf: Uint32Array;
   private readonly titleTerms: Set<string>[];
+  /** Per sentence, BM25's length normalisation k1 · (1 − b + b · length / average), computed once. */
+  private readonly norms: Float64Array;
+  private accumulators: { score: Float64Array; mask: Uint32Array } | null = null;
 
   constructor(input: IndexInput, private readonly options: IndexOptions) {
     const { docs } = input;
@@ -103,6 +144,8 @@ export class SentenceIndex {
     });
     const lengthSum = this.lengths.reduce((a, b) => a + b, 0);
     this.averageLength = docs.length > 0 ? lengthSum / docs.length : 0;
+    const { k1, b } = options.bm25;
+    this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / this.averageLength));
   }
 
   /** Number of sentences containing `term` (0 when the corpus never uses it). */
@@ -121,54 +164,85 @@ export class SentenceIndex {
 
   /**
    * Scores every sentence that contains at least one of `terms` (context alone never retrieves a
-   * sentence), best first. Terms are unique index terms; unknown ones still weigh in coverage.
-   * `weights` are the terms' weights in coverage (default: their idf).
+   * sentence), best first. Terms are unique index terms, at most 32 (Searcher keeps the 32 most
+   * informative); unknown ones still weigh in coverage. `weights` are the terms' weights in
+   * coverage (default: their idf).
+   *
+   * Two passes: the postings add each sentence's own BM25 into a reused accumulator, with a bit
+   * per matched term; then only the best `max(limit × 8, 64)` sentences by that score get their
+   * context credit and coverage computed, and are sorted. Context adds at most a fraction of a
+   * neighbour's score, so a sentence outside that pool cannot overtake the pool's best in practice.
    */
   search(terms: string[], limit: number, weights: readonly number[] = terms.map((t) => this.idf(t))): RawHit[] {
-    const { bm25: params, context } = this.options;
-    const direct = new Map<number, { score: number; matched: number[] }>();
-    // Per term: the sentences holding it directly and what each scored.
-    const perTerm: Map<number, number>[] = terms.map(() => new Map());
-
-    terms.forEach((term, q) => {
+    if (terms.length > MAX_QUERY_TERMS) throw new Error(`Cited: at most ${MAX_QUERY_TERMS} query terms (got ${terms.length})`);
+    const { context } = this.options;
+    const { score, mask } = this.scratch();
+    const k1plus1 = this.options.bm25.k1 + 1;
+    const postings = terms.map((term) => {
       const id = this.termIds.get(term);
-      if (id === undefined) return;
-      const df = this.offsets[id + 1]! - this.offsets[id]!;
-      for (let p = this.offsets[id]!; p < this.offsets[id + 1]!; p++) {
+      if (id === undefined) return null;
+      const start = this.offsets[id]!;
+      const end = this.offsets[id + 1]!;
+      return { start, end, idf: idf(end - start, this.size) };
+    });
+    const touched: number[] = [];
+    postings.forEach((list, q) => {
+      if (!list) return;
+      const bit = (1 << q) >>> 0;
+      for (let p = list.start; p < list.end; p++) {
         const d = this.docs[p]!;
-        const s = bm25(this.freqs[p]!, df, this.size, this.lengths[d]!, this.averageLength, params);
-        perTerm[q]!.set(d, s);
-        const entry = direct.get(d);
-        if (entry) {
-          entry.score += s;
-          entry.matched.push(q);
-        } else direct.set(d, { score: s, matched: [q] });
+        const tf = this.freqs[p]!;
+        if (mask[d] === 0) touched.push(d);
+        score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+        mask[d] = (mask[d]! | bit) >>> 0;
       }
     });
 
     const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+    /** The BM25 of term q in doc d (0 if d lacks it): a binary search in q's postings. */
+    const termScore = (q: number, d: number): number => {
+      const list = postings[q];
+      if (!list || (mask[d]! & ((1 << q) >>> 0)) === 0) return 0;
+      let lo = list.start;
+      let hi = list.end - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const at = this.docs[mid]!;
+        if (at === d) {
+          const tf = this.freqs[mid]!;
+          return (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+        }
+        if (at < d) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      return 0;
+    };
+
+    const pool = topByScore(touched, Math.max(limit * 8, 64), score);
     const hits: RawHit[] = [];
-    for (const [d, { score, matched }] of direct) {
-      let total = score;
+    for (const d of pool) {
+      let total = score[d]!;
       let covered = 0;
+      const matched: number[] = [];
       const viaContext: number[] = [];
       const neighbours = new Set<number>();
-      terms.forEach((term, q) => {
-        const own = perTerm[q]!;
-        if (own.has(d)) {
+      for (let q = 0; q < terms.length; q++) {
+        if ((mask[d]! & ((1 << q) >>> 0)) !== 0) {
+          matched.push(q);
           covered += weights[q]!;
-          return;
+          continue;
         }
         let credit = 0;
         let from = -1;
         for (const n of [d - 1, d + 1]) {
-          const s = own.get(n);
-          if (s !== undefined && this.paragraphOf[n] === this.paragraphOf[d] && s * context.neighbour > credit) {
-            credit = s * context.neighbour;
+          if (n < 0 || n >= this.size || this.paragraphOf[n] !== this.paragraphOf[d]) continue;
+          const s = termScore(q, n) * context.neighbour;
+          if (s > credit) {
+            credit = s;
             from = n;
           }
         }
-        if (this.titleTerms[this.articleOf[d]!]!.has(term) && weights[q]! * context.title > credit) {
+        if (this.titleTerms[this.articleOf[d]!]!.has(terms[q]!) && weights[q]! * context.title > credit) {
           credit = weights[q]! * context.title;
           from = -1;
         }
@@ -178,10 +252,20 @@ export class SentenceIndex {
           covered += weights[q]! * context.coverage;
           viaContext.push(q);
         }
-      });
+      }
       hits.push({ doc: d, score: total, coverage: covered / totalWeight, matched, context: viaContext, neighbours: [...neighbours] });
+    }
+    for (const d of touched) {
+      score[d] = 0;
+      mask[d] = 0;
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return hits.slice(0, limit);
+  }
+
+  /** Accumulators sized to the index, allocated once and reused by every search. */
+  private scratch(): { score: Float64Array; mask: Uint32Array } {
+    this.accumulators ??= { score: new Float64Array(this.size), mask: new Uint32Array(this.size) };
+    return this.accumulators;
   }
 }

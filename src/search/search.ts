@@ -8,7 +8,7 @@ import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
-import { SentenceIndex, type IndexOptions } from './index.js';
+import { MAX_QUERY_TERMS, SentenceIndex, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
 
@@ -91,11 +91,20 @@ export class Searcher {
   termsOf(tokens: WordToken[]): string[] {
     const terms: string[] = [];
     for (const token of tokens) {
-      const folded = foldToken(token);
-      if (folded !== null) terms.push(termOf(this.variants.canonical(folded)));
+      // Folding depends only on the normal form, the kind and the stop flag: remember it per word.
+      const key = `${token.kind === 'number' ? '#' : token.stop ? '-' : '+'}${token.normal}`;
+      let term = this.termCache.get(key);
+      if (term === undefined) {
+        const folded = foldToken(token);
+        term = folded === null ? null : termOf(this.variants.canonical(folded));
+        this.termCache.set(key, term);
+      }
+      if (term !== null) terms.push(term);
     }
     return terms;
   }
+
+  private readonly termCache = new Map<string, string | null>();
 
   /** What the index will look for, and what it knows nothing about. */
   analyzeQuery(question: string): QueryAnalysis {
@@ -156,6 +165,12 @@ export class Searcher {
         weights.push(unknownWeight(token));
       }
     });
+    // Long questions (a whole claim) are searched by their most informative words.
+    if (indexTerms.length > MAX_QUERY_TERMS) {
+      const keep = new Set(indexTerms.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b).slice(0, MAX_QUERY_TERMS));
+      const kept = (_: unknown, i: number) => keep.has(i);
+      return { terms, indexTerms: indexTerms.filter(kept), weights: weights.filter(kept), common, tokenCount: tokens.length };
+    }
     return { terms, indexTerms, weights, common, tokenCount: tokens.length };
   }
 
