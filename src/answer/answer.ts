@@ -83,7 +83,9 @@ export function answerQuestion(
     sentences.forEach((s) => quoted.add(s.id));
     passages.push({ hit, sentences });
   }
-  const groups = groupNearIdentical(passages, (p) => new Set(searcher.termsOf(analyzeText(p.hit.sentence.text))), options.duplicateSimilarity);
+  // Near-duplicates are looked for among the passages a page could use (each needs re-analysis).
+  const considered = passages.slice(0, (options.offset + options.excerpts) * 4 + 1);
+  const groups = groupNearIdentical(considered, (p) => new Set(searcher.termsOf(analyzeText(p.hit.sentence.text))), options.duplicateSimilarity);
   const page = groups.slice(options.offset, options.offset + options.excerpts);
 
   const citations: Citation[] = [];
