@@ -132,7 +132,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   const aliases = readAliases(corpusDir, warnings);
   for (const warning of warnings) options.onWarning?.(warning);
 
-  const searcher = new Searcher(corpus, aliases, { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight });
+  const searcher = Searcher.build(corpus, aliases, { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight });
   const byId = new Map(corpus.articles.map((a) => [a.id, a]));
   const sentencesById = new Map(corpus.articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
   const figureIndex = new FigureIndex(corpus.analyzed.map((a) => a.sentence), byId, searcher);

@@ -22,7 +22,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
   const noContext = { bm25: defaultBM25, context: { neighbour: 0, title: 0, coverage: 0.5 } };
 
   it('the index scores each sentence as the sum of its terms, best first', () => {
-    const index = new SentenceIndex(
+    const index = SentenceIndex.build(
       {
         docs: [
           { terms: ['troop', 'border'], article: 0, paragraph: 0 },
@@ -56,7 +56,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
       titles: [['emerg']],
     };
     const context = { neighbour: 0.5, title: 0.25, coverage: 0.5 };
-    const index = new SentenceIndex(input, { bm25: defaultBM25, context });
+    const index = SentenceIndex.build(input, { bm25: defaultBM25, context });
     const hits = index.search(['emerg', 'last'], 10);
     const byDoc = new Map(hits.map((h) => [h.doc, h]));
     expect(byDoc.has(3)).toBe(false); // matches nothing itself
@@ -74,7 +74,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
   });
 
   it('credits a title word at its share of idf when no neighbour has it', () => {
-    const index = new SentenceIndex(
+    const index = SentenceIndex.build(
       { docs: [{ terms: ['shell'], article: 0, paragraph: 0 }, { terms: ['talk'], article: 1, paragraph: 1 }], titles: [['donetsk'], []] },
       { bm25: defaultBM25, context: { neighbour: 0.3, title: 0.2, coverage: 0.5 } },
     );

@@ -42,6 +42,17 @@ export class Acronyms {
     flush();
   }
 
+  /** What was learnt, for a snapshot. */
+  state(): [string, [string, number][]][] {
+    return [...this.expansions].map(([acronym, counts]) => [acronym, [...counts]]);
+  }
+
+  static restore(state: [string, [string, number][]][]): Acronyms {
+    const acronyms = new Acronyms();
+    for (const [acronym, counts] of state) acronyms.expansions.set(acronym, new Map(counts));
+    return acronyms;
+  }
+
   /** The words an acronym stands for in this corpus (the most frequent spelling-out), or null. */
   expand(word: string): string[] | null {
     if (word.length < MIN || word.length > MAX || !/^[a-z]+$/.test(word)) return null;

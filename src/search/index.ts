@@ -68,6 +68,20 @@ export interface IndexInput {
   titles: string[][];
 }
 
+/** The index as flat arrays (what a snapshot stores). */
+export interface IndexArrays {
+  /** Term of each term id. */
+  terms: string[];
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  freqs: Uint16Array;
+  lengths: Uint16Array;
+  articleOf: Uint32Array;
+  paragraphOf: Uint32Array;
+  /** Per article, the terms of its title. */
+  titles: string[][];
+}
+
 export interface RawHit {
   doc: number;
   score: number;
@@ -96,26 +110,46 @@ export class SentenceIndex {
   private readonly norms: Float64Array;
   private accumulators: { score: Float64Array; mask: Uint32Array } | null = null;
 
-  constructor(input: IndexInput, private readonly options: IndexOptions) {
+  /** An index over the given arrays (from `build`, or read back from a snapshot). */
+  constructor(
+    private readonly arrays: IndexArrays,
+    private readonly options: IndexOptions,
+  ) {
+    this.size = arrays.lengths.length;
+    arrays.terms.forEach((term, id) => this.termIds.set(term, id));
+    this.offsets = arrays.offsets;
+    this.docs = arrays.docs;
+    this.freqs = arrays.freqs;
+    this.lengths = arrays.lengths;
+    this.articleOf = arrays.articleOf;
+    this.paragraphOf = arrays.paragraphOf;
+    this.titleTerms = arrays.titles.map((t) => new Set(t));
+    const lengthSum = this.lengths.reduce((a, b) => a + b, 0);
+    this.averageLength = this.size > 0 ? lengthSum / this.size : 0;
+    const { k1, b } = options.bm25;
+    this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / this.averageLength));
+  }
+
+  /** Builds the index of a corpus's sentences. */
+  static build(input: IndexInput, options: IndexOptions): SentenceIndex {
     const { docs } = input;
-    this.size = docs.length;
-    this.lengths = new Uint16Array(docs.length);
-    this.articleOf = new Uint32Array(docs.length);
-    this.paragraphOf = new Uint32Array(docs.length);
-    this.titleTerms = input.titles.map((t) => new Set(t));
+    const lengths = new Uint16Array(docs.length);
+    const articleOf = new Uint32Array(docs.length);
+    const paragraphOf = new Uint32Array(docs.length);
+    const termIds = new Map<string, number>();
 
     // Pass 1: count postings per term.
     const counts: number[] = [];
     const perDoc: Map<number, number>[] = docs.map((doc, d) => {
-      this.lengths[d] = Math.min(doc.terms.length, 0xffff);
-      this.articleOf[d] = doc.article;
-      this.paragraphOf[d] = doc.paragraph;
+      lengths[d] = Math.min(doc.terms.length, 0xffff);
+      articleOf[d] = doc.article;
+      paragraphOf[d] = doc.paragraph;
       const tf = new Map<number, number>();
       for (const term of doc.terms) {
-        let id = this.termIds.get(term);
+        let id = termIds.get(term);
         if (id === undefined) {
-          id = this.termIds.size;
-          this.termIds.set(term, id);
+          id = termIds.size;
+          termIds.set(term, id);
           counts.push(0);
         }
         tf.set(id, (tf.get(id) ?? 0) + 1);
@@ -124,28 +158,30 @@ export class SentenceIndex {
       return tf;
     });
     let total = 0;
-    this.offsets = new Uint32Array(counts.length + 1);
+    const offsets = new Uint32Array(counts.length + 1);
     counts.forEach((c, id) => {
-      this.offsets[id] = total;
+      offsets[id] = total;
       total += c;
     });
-    this.offsets[counts.length] = total;
+    offsets[counts.length] = total;
 
     // Pass 2: fill postings in doc order, so every list comes out sorted.
-    this.docs = new Uint32Array(total);
-    this.freqs = new Uint16Array(total);
-    const fill = this.offsets.slice(0, counts.length);
+    const postings = new Uint32Array(total);
+    const freqs = new Uint16Array(total);
+    const fill = offsets.slice(0, counts.length);
     perDoc.forEach((tf, d) => {
       for (const [id, f] of tf) {
         const at = fill[id]!++;
-        this.docs[at] = d;
-        this.freqs[at] = Math.min(f, 0xffff);
+        postings[at] = d;
+        freqs[at] = Math.min(f, 0xffff);
       }
     });
-    const lengthSum = this.lengths.reduce((a, b) => a + b, 0);
-    this.averageLength = docs.length > 0 ? lengthSum / docs.length : 0;
-    const { k1, b } = options.bm25;
-    this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / this.averageLength));
+    return new SentenceIndex({ terms: [...termIds.keys()], offsets, docs: postings, freqs, lengths, articleOf, paragraphOf, titles: input.titles }, options);
+  }
+
+  /** Everything the index is made of, for a snapshot. */
+  state(): IndexArrays {
+    return this.arrays;
   }
 
   /** Number of sentences containing `term` (0 when the corpus never uses it). */

@@ -8,7 +8,7 @@ import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
-import { MAX_QUERY_TERMS, SentenceIndex, type IndexOptions } from './index.js';
+import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
 
@@ -58,33 +58,63 @@ export interface QueryAnalysis {
   tokenCount: number;
 }
 
+/** What a Searcher is made of beyond the sentences: kept in the index snapshot. */
+export interface SearcherState {
+  vocabulary: { counts: [string, number][]; names: string[] };
+  acronyms: [string, [string, number][]][];
+  index: IndexArrays;
+}
+
 export class Searcher {
   readonly variants: Variants;
-  private readonly acronyms = new Acronyms();
-  private readonly index: SentenceIndex;
-  private readonly sentences: Sentence[];
+  private index!: SentenceIndex;
 
-  constructor(corpus: LoadedCorpus, aliases: AliasRules, private readonly options: SearchOptions) {
-    const vocabulary = buildVocabulary(corpus);
-    for (const { tokens } of corpus.analyzed) this.acronyms.learn(tokens);
+  private constructor(
+    vocabulary: Vocabulary,
+    aliases: AliasRules,
+    private readonly acronyms: Acronyms,
+    private readonly sentences: Sentence[],
+    private readonly options: SearchOptions,
+  ) {
     this.variants = new Variants(vocabulary, aliases);
-    this.sentences = corpus.analyzed.map((a) => a.sentence);
+  }
+
+  /** Analyses nothing again: indexes the corpus's analysed sentences. */
+  static build(corpus: LoadedCorpus, aliases: AliasRules, options: SearchOptions): Searcher {
+    const acronyms = new Acronyms();
+    for (const { tokens } of corpus.analyzed) acronyms.learn(tokens);
+    const searcher = new Searcher(buildVocabulary(corpus), aliases, acronyms, corpus.analyzed.map((a) => a.sentence), options);
     const articleNumber = new Map(corpus.articles.map((a, i) => [a.id, i]));
     // Paragraphs numbered across the corpus, so neighbours in different articles never meet.
     let paragraph = -1;
     let previous = '';
-    this.index = new SentenceIndex(
+    searcher.index = SentenceIndex.build(
       {
         docs: corpus.analyzed.map(({ sentence, tokens }) => {
           const key = `${sentence.articleId}\u0000${sentence.paragraph}`;
           if (key !== previous) paragraph++;
           previous = key;
-          return { terms: this.termsOf(tokens), article: articleNumber.get(sentence.articleId)!, paragraph };
+          return { terms: searcher.termsOf(tokens), article: articleNumber.get(sentence.articleId)!, paragraph };
         }),
-        titles: corpus.titles.map((tokens) => this.termsOf(tokens)),
+        titles: corpus.titles.map((tokens) => searcher.termsOf(tokens)),
       },
       options,
     );
+    return searcher;
+  }
+
+  /** A Searcher from a snapshot's state and the quotable sentences in corpus order. */
+  static restore(state: SearcherState, sentences: Sentence[], aliases: AliasRules, options: SearchOptions): Searcher {
+    const vocabulary = { counts: new Map(state.vocabulary.counts), names: new Set(state.vocabulary.names) };
+    const searcher = new Searcher(vocabulary, aliases, Acronyms.restore(state.acronyms), sentences, options);
+    searcher.index = new SentenceIndex(state.index, options);
+    if (searcher.index.size !== sentences.length) throw new Error('Cited: the snapshot does not match its sentences');
+    return searcher;
+  }
+
+  state(): SearcherState {
+    const { counts, names } = this.variants.vocabulary;
+    return { vocabulary: { counts: [...counts], names: [...names] }, acronyms: this.acronyms.state(), index: this.index.state() };
   }
 
   /** Index terms of analysed tokens, in order. */

@@ -109,15 +109,15 @@ export interface Vocabulary {
 export class Variants {
   private readonly canonicalOf = new Map<string, string>();
   private readonly nameKeys: Map<string, string[]>;
-  private readonly wordKeys: Map<string, string[]>;
+  /** Deletion keys of every word, for correcting a question's typos; built on the first correction. */
+  private wordKeys: Map<string, string[]> | null = null;
 
   constructor(
-    private readonly vocabulary: Vocabulary,
+    readonly vocabulary: Vocabulary,
     aliases: AliasRules = noAliases,
   ) {
     const { names, counts } = vocabulary;
     this.nameKeys = indexKeys(names);
-    this.wordKeys = indexKeys([...counts.keys()].filter((w) => w.length >= MIN_WORD_LENGTH - 1 && !/^\d/.test(w)));
 
     const parent = new Map<string, string>();
     const find = (w: string): string => {
@@ -175,6 +175,7 @@ export class Variants {
     const names = [...candidates(word, this.nameKeys)].filter((n) => areVariants(word, n));
     if (names.length > 0) return this.canonical(pick(names)!);
     if (word.length < MIN_WORD_LENGTH) return null;
+    this.wordKeys ??= indexKeys([...this.vocabulary.counts.keys()].filter((w) => w.length >= MIN_WORD_LENGTH - 1 && !/^\d/.test(w)));
     const words = [...candidates(word, this.wordKeys)].filter((w) => distance(word, w) === 1 && !isInflection(word, w));
     return words.length > 0 ? this.canonical(pick(words)!) : null;
   }

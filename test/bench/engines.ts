@@ -48,7 +48,7 @@ export const cited: BenchEngine = {
       const tokens = analyzeParagraph(text).flatMap((s) => s.tokens);
       analyzed.push({ sentence, tokens });
     });
-    const searcher = new Searcher({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight });
+    const searcher = Searcher.build({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight });
     return { query: (q, limit) => searcher.search(q, limit).hits.map((h) => Number(h.sentence.id)) };
   },
 };
