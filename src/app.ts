@@ -2,8 +2,9 @@
  * Puts the parts together the same way for every adapter: the corpus (as a Library that can
  * change while running), the moderation store, and moderation on top of both.
  */
-import { join } from 'node:path';
-import type { LoadWarning } from './cited.js';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { bundledCorpus, type LoadWarning, type UserOptions } from './cited.js';
 import type { Config } from './config.js';
 import { Library } from './library.js';
 import { Moderation } from './moderation/moderation.js';
@@ -15,9 +16,17 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, onWarning: (warning: LoadWarning) => void): Promise<App> {
-  const library = await Library.open({ ...(config.corpusDir ? { corpusDir: config.corpusDir } : {}), onWarning }, join(config.dataDir, 'removed-sources'));
+export async function openApp(config: Config, onWarning: (warning: LoadWarning) => void, onSnapshot: (message: string) => void = () => undefined): Promise<App> {
+  const library = await Library.open({ ...citedOptions(config), onWarning, onSnapshot }, join(config.dataDir, 'removed-sources'));
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
   const moderation = new Moderation(store, library, config.discordGuildId ? { homeGuildId: config.discordGuildId } : {});
   return { library, moderation, close: () => store.close() };
+}
+
+/** Options for the core from the configuration: the corpus folder and its index snapshot in DATA_DIR. */
+export function citedOptions(config: Pick<Config, 'corpusDir' | 'dataDir'>): UserOptions {
+  const corpusDir = resolve(config.corpusDir ?? bundledCorpus);
+  // One snapshot per corpus folder, so switching folders never overwrites another's.
+  const name = `index-${createHash('sha1').update(corpusDir).digest('hex').slice(0, 12)}.snapshot`;
+  return { corpusDir, snapshot: join(config.dataDir, name) };
 }

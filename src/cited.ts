@@ -5,7 +5,7 @@
  *   const cited = await createCited({ corpusDir: 'corpus' });
  *   const answer = cited.ask('How many troops has Russia amassed?');
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from './core/paths.js';
 import type { Answer, Article, LoadWarning, Sentence } from './core/types.js';
@@ -16,6 +16,8 @@ import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
+import { citedError } from './core/errors.js';
+import { fingerprint, readSnapshot, writeSnapshot } from './snapshot.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 
 export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
@@ -42,6 +44,13 @@ export interface Options {
   answer: Omit<AnswerOptions, 'offset' | 'allow'>;
   /** Called with every problem met while loading (default: none; the warnings are also returned). */
   onWarning?: (warning: LoadWarning) => void;
+  /**
+   * Index snapshot file: read instead of analysing the corpus again when it is current, rebuilt and
+   * saved when it is missing, stale or corrupt (see snapshot.ts). Default: none.
+   */
+  snapshot?: string;
+  /** Told why a snapshot was not used or not saved. */
+  onSnapshot?: (message: string) => void;
 }
 
 export const defaults: Options = {
@@ -111,6 +120,8 @@ export interface Cited {
   readonly options: Options;
   readonly articles: readonly Article[];
   readonly warnings: readonly LoadWarning[];
+  /** Whether this index was read from the snapshot or built from the articles. */
+  readonly loadedFrom: 'snapshot' | 'corpus';
   /** Number of sentences that can be quoted. */
   readonly sentenceCount: number;
   ask(question: string, options?: AskOptions): Answer;
@@ -127,19 +138,46 @@ export interface Cited {
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
   const options = mergeOptions(userOptions);
   const corpusDir = resolve(options.corpusDir);
-  const corpus = loadCorpus(corpusDir, options);
-  const warnings = [...corpus.warnings];
-  const aliases = readAliases(corpusDir, warnings);
+  if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', corpusDir);
+  const searchOptions = { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight };
+  const aliasWarnings: LoadWarning[] = [];
+  const aliases = readAliases(corpusDir, aliasWarnings);
+
+  // From the snapshot when it is current; otherwise from the articles, then saved for next time.
+  let loaded: { articles: Article[]; warnings: LoadWarning[]; searcher: Searcher } | null = null;
+  let loadedFrom: Cited['loadedFrom'] = 'corpus';
+  const print = options.snapshot ? fingerprint(corpusDir, { maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate }) : '';
+  if (options.snapshot) {
+    const read = readSnapshot(options.snapshot, print);
+    if (read.ok) {
+      const { articles, warnings, searcher } = read.data;
+      loaded = { articles, warnings, searcher: Searcher.restore(searcher, quotable(articles), aliases, searchOptions) };
+      loadedFrom = 'snapshot';
+    } else if (read.reason !== 'no snapshot yet') options.onSnapshot?.(`index snapshot not used: ${read.reason}; rebuilding it`);
+  }
+  if (!loaded) {
+    const corpus = loadCorpus(corpusDir, options);
+    loaded = { articles: corpus.articles, warnings: corpus.warnings, searcher: Searcher.build(corpus, aliases, searchOptions) };
+    if (options.snapshot) {
+      try {
+        writeSnapshot(options.snapshot, { articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() }, print);
+      } catch (error) {
+        options.onSnapshot?.(`index snapshot not saved: ${(error as Error).message}`);
+      }
+    }
+  }
+  const { articles, searcher } = loaded;
+  const warnings = [...loaded.warnings, ...aliasWarnings];
   for (const warning of warnings) options.onWarning?.(warning);
 
-  const searcher = Searcher.build(corpus, aliases, { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight });
-  const byId = new Map(corpus.articles.map((a) => [a.id, a]));
-  const sentencesById = new Map(corpus.articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
-  const figureIndex = new FigureIndex(corpus.analyzed.map((a) => a.sentence), byId, searcher);
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const sentencesById = new Map(articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
+  const figureIndex = new FigureIndex(quotable(articles), byId, searcher);
   return {
     options,
-    articles: corpus.articles,
+    articles,
     warnings,
+    loadedFrom,
     sentenceCount: searcher.size,
     ask(question, ask = {}) {
       const allow = sentenceFilter(ask.sources, ask.exclude);
@@ -156,6 +194,11 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
     figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
   };
+}
+
+/** The sentences that may be quoted, in corpus order (the order the index numbers them in). */
+function quotable(articles: readonly Article[]): Sentence[] {
+  return articles.flatMap((a) => a.sentences.filter((s) => !s.excluded));
 }
 
 function readAliases(dir: string, warnings: LoadWarning[]): AliasRules {

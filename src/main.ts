@@ -16,7 +16,11 @@ async function main(): Promise<number> {
 }
 
 async function runConsole(config: Config): Promise<number> {
-  const app = await openApp(config, (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`));
+  const app = await openApp(
+    config,
+    (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
+    (message) => process.stderr.write(`note: ${message}\n`),
+  );
   try {
     await runChat(app);
   } finally {
@@ -30,9 +34,13 @@ async function runBot(config: Config, token: string): Promise<number> {
   // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const loading = Date.now();
-  const app = await openApp(config, (w) => logger.warn({ file: w.file }, w.message));
+  const app = await openApp(
+    config,
+    (w) => logger.warn({ file: w.file }, w.message),
+    (message) => logger.info(message),
+  );
   const cited = app.library.current;
-  logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
+  logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, index: cited.loadedFrom, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
   const bot = await startBot({
     token,
     app,

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createCited, type Cited } from '../cited.js';
 import { loadDotEnv, readConfig } from '../config.js';
+import { citedOptions } from '../app.js';
 import { isCitedError } from '../core/errors.js';
 import { renderAnswer } from '../console/render.js';
 import { terminalStyle } from '../console/style.js';
@@ -39,10 +40,12 @@ async function main(): Promise<number> {
     return 2;
   }
   loadDotEnv();
-  const corpusDir = values.corpus ?? readConfig().corpusDir;
+  const config = readConfig();
+  const corpusDir = values.corpus ?? config.corpusDir;
   const cited = await createCited({
-    ...(corpusDir ? { corpusDir } : {}),
+    ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
+    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
   });
 
   if (!values.batch) return answerOne(cited, question, values.json === true) ? 0 : 1;

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { createCited, type FigureResult } from '../cited.js';
 import { loadDotEnv, readConfig } from '../config.js';
+import { citedOptions } from '../app.js';
 import { isCitedError } from '../core/errors.js';
 import { renderFigures } from '../console/render.js';
 import { terminalStyle } from '../console/style.js';
@@ -30,8 +31,13 @@ export function figuresToJson(result: FigureResult) {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, corpus: { type: 'string' } } });
   loadDotEnv();
-  const corpusDir = values.corpus ?? readConfig().corpusDir;
-  const cited = await createCited({ ...(corpusDir ? { corpusDir } : {}), onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`) });
+  const config = readConfig();
+  const corpusDir = values.corpus ?? config.corpusDir;
+  const cited = await createCited({
+    ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
+    onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
+    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+  });
   const topic = positionals.join(' ').trim();
   const result = cited.figures(topic === '' ? null : topic);
   process.stdout.write(values.json ? JSON.stringify(figuresToJson(result)) + '\n' : renderFigures(result, terminalStyle(process.stdout)) + '\n');

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCited } from '../src/cited.js';
+import { freshDir, tempCorpus } from './helpers.js';
+
+const questions = ['How many troops has Russia amassed?', 'Kiev', 'What is the capital of Australia?', 'What did the OSCE report?', 'Lugansk explosions'];
+const answers = (cited: Awaited<ReturnType<typeof createCited>>) => questions.map((q) => cited.ask(q));
+
+describe('the index snapshot', () => {
+  it('is written on the first start and read on the next, giving the same answers and figures', async () => {
+    const corpusDir = tempCorpus({}, true);
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    const notes: string[] = [];
+    const first = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    expect(first.loadedFrom).toBe('corpus');
+    const second = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    expect(second.loadedFrom).toBe('snapshot');
+    expect(notes).toEqual([]);
+    expect(answers(second)).toEqual(answers(first));
+    expect(second.figures('troops')).toEqual(first.figures('troops'));
+    expect(second.articles).toEqual(first.articles);
+    expect(second.sentenceCount).toBe(first.sentenceCount);
+  });
+
+  it('is rebuilt when the corpus changes (stale)', async () => {
+    const corpusDir = tempCorpus({}, true);
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    await createCited({ corpusDir, snapshot });
+    const file = join(corpusDir, '002_61b0604fa2a801b5.txt');
+    appendFileSync(file, 'Negotiators met in Geneva to discuss a ceasefire.\n');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const notes: string[] = [];
+    const again = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    expect(again.loadedFrom).toBe('corpus');
+    expect(notes).toEqual(['index snapshot not used: stale (the corpus or the options changed); rebuilding it']);
+    expect(again.ask('Where did negotiators discuss a ceasefire?').excerpts[0]!.text).toBe('Negotiators met in Geneva to discuss a ceasefire.');
+    expect((await createCited({ corpusDir, snapshot })).loadedFrom).toBe('snapshot');
+  });
+
+  it('is rebuilt when it is corrupt, and loading never fails because of it', async () => {
+    const corpusDir = tempCorpus({}, true);
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    const reference = answers(await createCited({ corpusDir, snapshot }));
+    const bytes = readFileSync(snapshot);
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
+    writeFileSync(snapshot, bytes);
+    const notes: string[] = [];
+    const repaired = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    expect(notes).toEqual(['index snapshot not used: corrupt (checksum mismatch); rebuilding it']);
+    expect(answers(repaired)).toEqual(reference);
+    writeFileSync(snapshot, 'not a snapshot at all');
+    const notes2: string[] = [];
+    expect((await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes2.push(m) })).loadedFrom).toBe('corpus');
+    expect(notes2[0]).toMatch(/not a snapshot of this format/);
+    expect((await createCited({ corpusDir, snapshot })).loadedFrom).toBe('snapshot');
+  });
+
+  it('that cannot be saved is reported, and Cited still works', async () => {
+    const blocker = join(freshDir('cited-snap-'), 'a-file');
+    writeFileSync(blocker, 'x');
+    const notes: string[] = [];
+    const cited = await createCited({ corpusDir: tempCorpus({}, true), snapshot: join(blocker, 'index.snapshot'), onSnapshot: (m) => notes.push(m) });
+    expect(notes[0]).toMatch(/^index snapshot not saved: /);
+    expect(cited.ask('Kiev').abstained).toBe(false);
+  });
+});
