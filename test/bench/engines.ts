@@ -12,6 +12,7 @@ import { analyzeParagraph } from '../../src/nlp/analysis.js';
 import { Searcher } from '../../src/search/search.js';
 import { defaults } from '../../src/cited.js';
 import { noAliases } from '../../src/search/variants.js';
+import { readSnapshot, writeSnapshot } from '../../src/snapshot.js';
 import type { LoadedCorpus } from '../../src/corpus/load.js';
 import type { Article, Sentence } from '../../src/core/types.js';
 import { fts5Query, fts5Search, winkBm25Search } from '../eval/engines.js';
@@ -19,8 +20,8 @@ import { fts5Query, fts5Search, winkBm25Search } from '../eval/engines.js';
 export interface Built {
   /** Sentence numbers of the best results, best first. */
   query(question: string, limit: number): number[];
-  /** Saves the index and loads it back as a fresh engine (cold start); undefined if the engine cannot. */
-  reload?(): Built;
+  /** Saves the index; the function returned loads it back as a fresh engine (timed as the cold start). */
+  save?(): () => Built;
 }
 
 export interface BenchEngine {
@@ -48,8 +49,26 @@ export const cited: BenchEngine = {
       const tokens = analyzeParagraph(text).flatMap((s) => s.tokens);
       analyzed.push({ sentence, tokens });
     });
-    const searcher = Searcher.build({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight });
-    return { query: (q, limit) => searcher.search(q, limit).hits.map((h) => Number(h.sentence.id)) };
+    const options = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
+    const searcher = Searcher.build({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, options);
+    const built = (engine: Searcher, list: Article[]): Built => ({
+      query: (q, limit) => engine.search(q, limit).hits.map((h) => Number(h.sentence.id)),
+      // Cold start: the index snapshot written to disk, then read back as `npm start` does.
+      save() {
+        const dir = mkdtempSync(join(tmpdir(), 'cited-bench-snapshot-'));
+        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+        const file = join(dir, 'index.snapshot');
+        writeSnapshot(file, { articles: list, warnings: [], searcher: engine.state() }, 'bench');
+        return () => {
+          const read = readSnapshot(file, 'bench');
+          if (!read.ok) throw new Error(read.reason);
+          return built(Searcher.restore(read.data.searcher, read.data.articles.flatMap((a) => a.sentences), noAliases, options), read.data.articles);
+        };
+      },
+    });
+    const byId = new Map(articles.map((a) => [a.id, a]));
+    for (const { sentence } of analyzed) byId.get(sentence.articleId)!.sentences.push(sentence);
+    return built(searcher, articles);
   },
 };
 
@@ -66,9 +85,9 @@ export const miniSearch: BenchEngine = {
     index.addAll(sentences.map((text, id) => ({ id, text })));
     const built = (engine: MiniSearch<{ id: number; text: string }>): Built => ({
       query: (q, limit) => engine.search(q).slice(0, limit).map((r) => Number(r.id)),
-      reload() {
+      save() {
         const json = JSON.stringify(engine);
-        return built(MiniSearch.loadJSON(json, options));
+        return () => built(MiniSearch.loadJSON(json, options));
       },
     });
     return built(index);
@@ -84,9 +103,9 @@ export const fts5: BenchEngine = {
     const { search, db } = fts5Search(sentences, file);
     return {
       query: search,
-      reload() {
+      save() {
         db.close();
-        return { query: fts5Query(new Database(file, { readonly: true })) };
+        return () => ({ query: fts5Query(new Database(file, { readonly: true })) });
       },
     };
   },
