@@ -68,6 +68,8 @@ export const cited: BenchEngine = {
     });
     const byId = new Map(articles.map((a) => [a.id, a]));
     for (const { sentence } of analyzed) byId.get(sentence.articleId)!.sentences.push(sentence);
+    // The tokens are needed only while building (as in createCited); let them go.
+    analyzed.length = 0;
     return built(searcher, articles);
   },
 };
