@@ -16,8 +16,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(config: Config, onWarning: (warning: LoadWarning) => void, onSnapshot: (message: string) => void = () => undefined): Promise<App> {
-  const library = await Library.open({ ...citedOptions(config), onWarning, onSnapshot }, join(config.dataDir, 'removed-sources'));
+export interface Reporting {
+  onWarning: (warning: LoadWarning) => void;
+  onSnapshot?: (message: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function openApp(config: Config, reporting: Reporting): Promise<App> {
+  const library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
   const moderation = new Moderation(store, library, config.discordGuildId ? { homeGuildId: config.discordGuildId } : {});
   return { library, moderation, close: () => store.close() };

@@ -51,6 +51,8 @@ export interface Options {
   snapshot?: string;
   /** Told why a snapshot was not used or not saved. */
   onSnapshot?: (message: string) => void;
+  /** Told after each corpus file while the articles are analysed (not when the snapshot is used). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export const defaults: Options = {

@@ -6,6 +6,7 @@ import { loadDotEnv, readConfig, type Config } from './config.js';
 import { isCitedError } from './core/errors.js';
 import { runChat } from './console/chat.js';
 import { openApp } from './app.js';
+import { progressReporter } from './console/progress.js';
 import { createLogger } from './logger.js';
 import { startBot } from './discord/bot.js';
 
@@ -16,11 +17,11 @@ async function main(): Promise<number> {
 }
 
 async function runConsole(config: Config): Promise<number> {
-  const app = await openApp(
-    config,
-    (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
-    (message) => process.stderr.write(`note: ${message}\n`),
-  );
+  const app = await openApp(config, {
+    onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
+    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+    onProgress: progressReporter(process.stderr, 'analysing articles'),
+  });
   try {
     await runChat(app);
   } finally {
@@ -34,11 +35,17 @@ async function runBot(config: Config, token: string): Promise<number> {
   // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const loading = Date.now();
-  const app = await openApp(
-    config,
-    (w) => logger.warn({ file: w.file }, w.message),
-    (message) => logger.info(message),
-  );
+  let quarter = -1;
+  const app = await openApp(config, {
+    onWarning: (w) => logger.warn({ file: w.file }, w.message),
+    onSnapshot: (message) => logger.info(message),
+    onProgress: (done, total) => {
+      // Start-up phases in the log: the analysis at every quarter, for corpora large enough to wait on.
+      if (total < 100 || Math.floor((done / total) * 4) === quarter) return;
+      quarter = Math.floor((done / total) * 4);
+      logger.info({ done, total, ms: Date.now() - loading }, 'analysing articles');
+    },
+  });
   const cited = app.library.current;
   logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, index: cited.loadedFrom, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
   const bot = await startBot({

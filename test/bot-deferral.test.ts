@@ -32,7 +32,7 @@ describe('slow commands', () => {
   let app: App;
   beforeAll(async () => {
     discord = await startDiscordStandIn({ heartbeatInterval: 500 });
-    app = await openApp(readConfig({ DATA_DIR: freshDir('cited-data-') }), () => undefined);
+    app = await openApp(readConfig({ DATA_DIR: freshDir('cited-data-') }), { onWarning: () => undefined });
     bot = await startBot({ token: 'a.b.c', apiUrl: discord.apiUrl, app, logger: createLogger('silent'), commands: [...commands, slow], deferAfterMs: 50 });
   });
   afterAll(async () => {

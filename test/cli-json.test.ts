@@ -83,3 +83,21 @@ describe('npm run ask (compiled CLI, real process)', () => {
     expect(JSON.parse(run.stdout).excerpts[0].sources[0].id).toBe('a');
   });
 });
+
+describe('progress on a large corpus', () => {
+  it('is shown on stderr as plain lines when not on a terminal, and not at all for small corpora', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const big = await ask(['--json', '--corpus', tempCorpus(files), 'troops border']);
+    expect(big.stderr.split('\n').filter((l) => l.startsWith('analysing articles:'))).toEqual([
+      'analysing articles: 0/120 (0%)',
+      'analysing articles: 30/120 (25%)',
+      'analysing articles: 60/120 (50%)',
+      'analysing articles: 90/120 (75%)',
+      'analysing articles: 120/120 (100%)',
+    ]);
+    expect(JSON.parse(big.stdout).abstained).toBe(false);
+    const small = await ask(['--json', 'troops']);
+    expect(small.stderr).not.toMatch(/analysing articles/);
+  });
+});

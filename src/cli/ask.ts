@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createCited, type Cited } from '../cited.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { citedOptions } from '../app.js';
+import { progressReporter } from '../console/progress.js';
 import { isCitedError } from '../core/errors.js';
 import { renderAnswer } from '../console/render.js';
 import { terminalStyle } from '../console/style.js';
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
     ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
     onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+    onProgress: progressReporter(process.stderr, 'analysing articles'),
   });
 
   if (!values.batch) return answerOne(cited, question, values.json === true) ? 0 : 1;

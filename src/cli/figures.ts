@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createCited, type FigureResult } from '../cited.js';
 import { loadDotEnv, readConfig } from '../config.js';
 import { citedOptions } from '../app.js';
+import { progressReporter } from '../console/progress.js';
 import { isCitedError } from '../core/errors.js';
 import { renderFigures } from '../console/render.js';
 import { terminalStyle } from '../console/style.js';
@@ -37,6 +38,7 @@ async function main(): Promise<number> {
     ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
     onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+    onProgress: progressReporter(process.stderr, 'analysing articles'),
   });
   const topic = positionals.join(' ').trim();
   const result = cited.figures(topic === '' ? null : topic);

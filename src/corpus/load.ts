@@ -22,6 +22,8 @@ export const SOURCES_FILE = 'sources.json';
 export interface LoadOptions {
   maxArticleBytes: number;
   boilerplate: readonly RegExp[];
+  /** Told after each file, for a progress display on large corpora. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** A sentence with its word tokens, kept only while the index is built. */
@@ -56,25 +58,31 @@ export function loadCorpus(dir: string, options: LoadOptions): LoadedCorpus {
   const articles: Article[] = [];
   const analyzed: AnalyzedSentence[] = [];
   const titles: WordToken[][] = [];
-  for (const file of files) {
-    if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) continue;
+  files.forEach((file, done) => {
+    options.onProgress?.(done, files.length);
+    loadFile(file);
+  });
+  options.onProgress?.(files.length, files.length);
+
+  function loadFile(file: string): void {
+    if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) return;
     const path = join(dir, file);
-    if (!statSync(path).isFile()) continue;
+    if (!statSync(path).isFile()) return;
     if (!file.toLowerCase().endsWith('.txt')) {
       warnings.push({ file, message: 'skipped: only .txt files are read as articles' });
-      continue;
+      return;
     }
     const read = readArticleFile(path, options.maxArticleBytes);
     if (!read.ok) {
       warnings.push({ file, message: read.message });
-      continue;
+      return;
     }
     const id = file.replace(/\.txt$/i, '');
     const loaded = buildArticle(id, file, read.text, sources.get(id), options);
     for (const message of loaded.notes) warnings.push({ file, message });
     if (loaded.analyzed.length === 0) {
       warnings.push({ file, message: 'skipped: no sentences to quote in it' });
-      continue;
+      return;
     }
     articles.push(loaded.article);
     analyzed.push(...loaded.analyzed);
