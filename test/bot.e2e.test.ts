@@ -152,7 +152,6 @@ describe('other commands', () => {
     const [embed] = data['embeds'] as Json[];
     expect(embed!['title']).toBe('Figures on “troops”');
     expect(embed!['image']).toEqual({ url: 'attachment://figures-troop.png' });
-    const [field] = embed!['fields'] as Json[];
     const fields = embed!['fields'] as Json[];
     expect(fields.map((f) => f['name'])).toEqual(['troops (5)', 'troops (continued)']);
     const text = fields.map((f) => f['value'] as string).join('\n');

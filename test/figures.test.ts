@@ -5,7 +5,7 @@ import { extractFigures, type ExtractedFigure } from '../src/figures/extract.js'
 import { compareFigures } from '../src/figures/figures.js';
 import { chartPng, chartSvg, textChart } from '../src/figures/chart.js';
 import { comparisonSentence } from '../src/figures/describe.js';
-import { figuresToJson } from '../src/cli/figures.js';
+import { figuresToJson } from '../src/cli/figures-json.js';
 import { runScript } from './helpers.js';
 
 const cited = await createCited();

@@ -8,11 +8,9 @@
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createCited, type Cited } from '../cited.js';
-import { loadDotEnv, readConfig } from '../config.js';
-import { citedOptions } from '../app.js';
-import { progressReporter } from '../console/progress.js';
+import type { Cited } from '../cited.js';
 import { isCitedError } from '../core/errors.js';
+import { openCorpus, run } from './common.js';
 import { renderAnswer } from '../console/render.js';
 import { terminalStyle } from '../console/style.js';
 import { answerToJson, errorToJson } from './answer-json.js';
@@ -40,15 +38,7 @@ async function main(): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  loadDotEnv();
-  const config = readConfig();
-  const corpusDir = values.corpus ?? config.corpusDir;
-  const cited = await createCited({
-    ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
-    onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
-    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
-    onProgress: progressReporter(process.stderr, 'analysing articles'),
-  });
+  const cited = await openCorpus(values.corpus);
 
   if (!values.batch) return answerOne(cited, question, values.json === true) ? 0 : 1;
   let ok = true;
@@ -74,10 +64,4 @@ function answerOne(cited: Cited, question: string, json: boolean): boolean {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error) => {
-    process.stderr.write(isCitedError(error) ? `${error.message}\n` : `${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+run(main);
