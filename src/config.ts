@@ -30,6 +30,8 @@ export interface Config {
   modChannelId?: string;
   /** Members with this role moderate, besides those with Manage Messages. */
   modRoleId?: string;
+  /** Shards for start:sharded; Discord's recommendation when unset. */
+  shardCount?: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -90,5 +92,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.databaseUrl = databaseUrl;
   }
   config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
+  if (read('SHARD_COUNT') !== undefined) config.shardCount = positive('SHARD_COUNT', 1);
   return config;
 }

@@ -68,6 +68,8 @@ async function runBot(config: Config, token: string): Promise<number> {
   await bot.stop();
   await app.close();
   logger.flush();
+  // As a shard, the channel to the sharding manager would keep this process alive: let it go.
+  if (process.connected) process.disconnect();
   return 0;
 }
 
