@@ -27,6 +27,8 @@ export interface BotOptions {
   commands?: readonly Command[];
   /** Defer an interaction whose command is still running after this many ms. Default 2000. */
   deferAfterMs?: number;
+  /** Defer first when more than this many interactions are in hand. Default 20. */
+  busyAfter?: number;
   /** Retry posting review messages that failed, this often (ms). Default 60000. */
   reviewRetryMs?: number;
 }
@@ -51,6 +53,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     logger,
     deferAfterMs: options.deferAfterMs ?? 2000,
     client,
+    inFlight: 0,
+    busyAfter: options.busyAfter ?? 20,
     ...(options.modChannelId ? { modChannelId: options.modChannelId } : {}),
     ...(options.modRoleId ? { modRoleId: options.modRoleId } : {}),
   };

@@ -23,6 +23,10 @@ export interface HandlerContext {
   modRoleId?: string;
   /** The logged-in client (for posting review messages and editing answers). */
   client?: Client;
+  /** Interactions being handled right now (see `busyAfter`). */
+  inFlight: number;
+  /** With more interactions than this in hand, acknowledge (defer) first and answer after. */
+  busyAfter: number;
 }
 
 /** Direct messages have no server: they share one place in the store, where nobody moderates. */

@@ -28,6 +28,7 @@ const RATE_LIMITED = new Set(['ask', 'figures']);
 
 export async function handleInteraction(interaction: Interaction, ctx: HandlerContext): Promise<void> {
   const started = Date.now();
+  ctx.inFlight++;
   try {
     if (interaction.isAutocomplete()) await autocomplete(interaction, ctx);
     else if (interaction.isChatInputCommand()) await chatInput(interaction, ctx);
@@ -38,6 +39,7 @@ export async function handleInteraction(interaction: Interaction, ctx: HandlerCo
   } catch (error) {
     await replyWithError(interaction, error, ctx.logger);
   } finally {
+    ctx.inFlight--;
     ctx.logger.info({ interaction: interaction.id, type: interaction.type, user: interaction.user.id, ms: Date.now() - started }, 'interaction handled');
   }
 }
@@ -180,10 +182,13 @@ function cooldownText(seconds: number): string {
 }
 
 /**
- * Runs a command; if it has not finished within `deferAfterMs`, acknowledges the interaction
- * first (Discord's 3-second window), so a slow answer is still delivered.
+ * Runs a command; if it has not finished within `deferAfterMs`, or many interactions are in hand
+ * (`busyAfter`), acknowledges the interaction first (Discord's 3-second window), so a slow or queued
+ * answer is still delivered.
  */
 async function withDeferral<T>(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, work: () => T | Promise<T>, ephemeral: boolean, ctx: HandlerContext): Promise<T> {
+  // Under a burst, the queue ahead of this interaction could outlast the window: acknowledge now.
+  if (ctx.inFlight > ctx.busyAfter) await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   let deferring: Promise<unknown> | null = null;
   const timer = setTimeout(() => {
     deferring = interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}).catch((e: unknown) => ctx.logger.warn({ err: e }, 'defer failed'));
