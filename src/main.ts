@@ -3,7 +3,7 @@
  * the corpus, so Cited works with no set-up at all.
  */
 import { loadDotEnv, readConfig, type Config } from './config.js';
-import { isCitedError } from './core/errors.js';
+import { run } from './cli/common.js';
 import { runChat } from './console/chat.js';
 import { openApp } from './app.js';
 import { progressReporter } from './console/progress.js';
@@ -73,10 +73,4 @@ async function runBot(config: Config, token: string): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error) => {
-    process.stderr.write(isCitedError(error) ? `${error.message}\n` : `${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+run(main);
