@@ -1,13 +1,18 @@
 /**
  * `npm run eval`: Cited against the two plain baselines on the same questions and sentences, per
- * split (dev, held-out, all). `--json` prints the scores as JSON; `--misses` lists Cited's misses.
+ * split (dev, held-out, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
+ * those options instead of the defaults; `--misses` lists Cited's misses
+ * (`--verbose`: with their gold strings and Cited's first excerpt).
  */
-import { createCited } from '../../src/cited.js';
+import { createCited, type UserOptions } from '../../src/cited.js';
 import { citedEngine, fts5Engine, quotableSentences, winkBm25Engine } from './engines.js';
 import { loadQuestions, meetsTargets, runEngine, score, type Question, type Scores } from './harness.js';
 
-const args = new Set(process.argv.slice(2));
-const cited = await createCited();
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+// `--options '{"context":{"neighbour":0.4}}'`: Cited with other options, to try a change before making it the default.
+const overrides = argv.includes('--options') ? (JSON.parse(argv[argv.indexOf('--options') + 1] ?? '{}') as UserOptions) : {};
+const cited = await createCited(overrides);
 const sentences = quotableSentences(cited);
 const engines = [citedEngine(cited), winkBm25Engine(sentences), fts5Engine(sentences)];
 const questions = loadQuestions();
@@ -44,7 +49,13 @@ if (args.has('--json')) {
     for (const q of questions) {
       const o = mine.find((x) => x.id === q.id)!;
       const miss = q.gold.length > 0 ? o.rank !== 1 : !o.abstained;
-      if (miss) process.stdout.write(`  ${q.id} [${q.kind}/${q.split}] rank ${o.rank ?? '-'}${o.abstained ? ' (abstained)' : ''}: ${q.question}\n`);
+      if (!miss) continue;
+      process.stdout.write(`  ${q.id} [${q.kind}/${q.split}] rank ${o.rank ?? '-'}${o.abstained ? ' (abstained)' : ''}: ${q.question}\n`);
+      if (args.has('--verbose')) {
+        for (const g of q.gold) process.stdout.write(`      gold: ${g}\n`);
+        const first = engines[0]!.rank(q.question, 1)[0];
+        if (first !== undefined) process.stdout.write(`      got:  ${first.slice(0, 200)}\n`);
+      }
     }
   }
 }
