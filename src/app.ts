@@ -18,7 +18,7 @@ export interface App {
 
 export interface Reporting {
   onWarning: (warning: LoadWarning) => void;
-  onSnapshot?: (message: string) => void;
+  onNote?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
 

@@ -19,6 +19,7 @@ import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
 import { fingerprint, readSnapshot, writeSnapshot } from './snapshot.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
+import { defaultParallelOptions } from './nlp/parallel.js';
 
 export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
 export type { Comparison, Figure, FigureGroup, FigureResult } from './figures/figures.js';
@@ -49,8 +50,10 @@ export interface Options {
    * saved when it is missing, stale or corrupt (see snapshot.ts). Default: none.
    */
   snapshot?: string;
-  /** Told why a snapshot was not used or not saved. */
-  onSnapshot?: (message: string) => void;
+  /** Worker threads that analyse a large corpus (0: analyse in the calling thread). Default: one per core. */
+  workers: number;
+  /** Told why the snapshot was not used or not saved, or why analysis ran in one thread. */
+  onNote?: (message: string) => void;
   /** Told after each corpus file while the articles are analysed (not when the snapshot is used). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -62,6 +65,7 @@ export const defaults: Options = {
   bm25: defaultBM25,
   context: { neighbour: 0.3, title: 0.15, coverage: 0.5 },
   unknownWeight: { name: 3, noun: 1, other: 0.35 },
+  workers: defaultParallelOptions.workers,
   answer: {
     excerpts: defaultAnswerOptions.excerpts,
     minCoverage: defaultAnswerOptions.minCoverage,
@@ -155,16 +159,16 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
       const { articles, warnings, searcher } = read.data;
       loaded = { articles, warnings, searcher: Searcher.restore(searcher, quotable(articles), aliases, searchOptions) };
       loadedFrom = 'snapshot';
-    } else if (read.reason !== 'no snapshot yet') options.onSnapshot?.(`index snapshot not used: ${read.reason}; rebuilding it`);
+    } else if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
   }
   if (!loaded) {
-    const corpus = loadCorpus(corpusDir, options);
+    const corpus = await loadCorpus(corpusDir, { ...options, parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) } });
     loaded = { articles: corpus.articles, warnings: corpus.warnings, searcher: Searcher.build(corpus, aliases, searchOptions) };
     if (options.snapshot) {
       try {
         writeSnapshot(options.snapshot, { articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() }, print);
       } catch (error) {
-        options.onSnapshot?.(`index snapshot not saved: ${(error as Error).message}`);
+        options.onNote?.(`index snapshot not saved: ${(error as Error).message}`);
       }
     }
   }

@@ -19,7 +19,7 @@ async function main(): Promise<number> {
 async function runConsole(config: Config): Promise<number> {
   const app = await openApp(config, {
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
-    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+    onNote: (message) => process.stderr.write(`note: ${message}\n`),
     onProgress: progressReporter(process.stderr, 'analysing articles'),
   });
   try {
@@ -38,7 +38,7 @@ async function runBot(config: Config, token: string): Promise<number> {
   let quarter = -1;
   const app = await openApp(config, {
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
-    onSnapshot: (message) => logger.info(message),
+    onNote: (message) => logger.info(message),
     onProgress: (done, total) => {
       // Start-up phases in the log: the analysis at every quarter, for corpora large enough to wait on.
       if (total < 100 || Math.floor((done / total) * 4) === quarter) return;

@@ -9,7 +9,7 @@ import { corpusDir, root, tempCorpus } from './helpers.js';
 
 const options: LoadOptions = { maxArticleBytes: 5 * 1024 * 1024, boilerplate: defaultBoilerplate };
 const load = (dir = corpusDir, opts = options) => loadCorpus(dir, opts);
-const bundled = load();
+const bundled = await load();
 const article = (id: string) => bundled.articles.find((a) => a.id.startsWith(id))!;
 const quotable = (id: string) => article(id).sentences.filter((s) => !s.excluded);
 
@@ -120,8 +120,8 @@ describe('sentences', () => {
     expect(quotable('003').some((s) => s.text.includes('Ukrainian forces werent returning fire'))).toBe(true);
   });
 
-  it('have ids that survive a reload and changes elsewhere in the corpus', () => {
-    const again = load();
+  it('have ids that survive a reload and changes elsewhere in the corpus', async () => {
+    const again = await load();
     expect(again.articles.flatMap((a) => a.sentences.map((s) => s.id))).toEqual(bundled.articles.flatMap((a) => a.sentences.map((s) => s.id)));
 
     const dir = tempCorpus({}, true);
@@ -129,15 +129,15 @@ describe('sentences', () => {
     const text = readFileSync(file, 'utf8').replace('Rebel leaders in eastern Ukraine', 'A new first line.\nRebel leaders in eastern Ukraine');
     writeFileSync(file, text);
     writeFileSync(join(dir, '0000_new.txt'), 'A brand new article about something else entirely.\n');
-    const changed = load(dir);
+    const changed = await load(dir);
     const ids = new Set(changed.articles.flatMap((a) => a.sentences.map((s) => s.id)));
     for (const s of bundled.articles.flatMap((a) => a.sentences)) expect(ids.has(s.id)).toBe(true);
     expect(bundled.articles[0]!.sentences[0]!.id).toMatch(/^000_138185aca57c1631#[0-9a-f]{10}$/);
   });
 
-  it('quote each sentence of an article once: exact repeats are excluded as duplicates', () => {
+  it('quote each sentence of an article once: exact repeats are excluded as duplicates', async () => {
     const dir = tempCorpus({ 'rep.txt': 'Shelling went on all night near Donetsk.\nOther news came later.\nShelling went on all night near Donetsk. Then it stopped.\n' });
-    const [a] = load(dir).articles;
+    const [a] = (await load(dir)).articles;
     expect(a!.sentences.map((s) => [s.text, s.excluded ?? null])).toEqual([
       ['Shelling went on all night near Donetsk.', null],
       ['Other news came later.', null],
@@ -149,7 +149,7 @@ describe('sentences', () => {
 });
 
 describe('metadata from sources.json and front matter', () => {
-  it('sources.json supplies what the text lacks and overrides what it says', () => {
+  it('sources.json supplies what the text lacks and overrides what it says', async () => {
     const dir = tempCorpus(
       {
         'sources.json': JSON.stringify({
@@ -159,7 +159,7 @@ describe('metadata from sources.json and front matter', () => {
       },
       true,
     );
-    const loaded = load(dir);
+    const loaded = await load(dir);
     expect(loaded.warnings).toEqual([]);
     const byId = (id: string) => loaded.articles.find((a) => a.id === id)!;
     expect(byId('002_61b0604fa2a801b5')).toMatchObject({ outlet: 'RT', date: '2022-02-21', url: 'https://www.rt.com/russia/x/', title: null });
@@ -167,14 +167,14 @@ describe('metadata from sources.json and front matter', () => {
     expect(byId('000_138185aca57c1631')).toMatchObject({ title: 'Corrected title', outlet: 'NDTV' });
   });
 
-  it('a broken sources.json is reported and ignored, not fatal', () => {
-    const loaded = load(tempCorpus({ 'sources.json': '{ not json', 'a.txt': 'One sentence about Kyiv.\n' }));
+  it('a broken sources.json is reported and ignored, not fatal', async () => {
+    const loaded = await load(tempCorpus({ 'sources.json': '{ not json', 'a.txt': 'One sentence about Kyiv.\n' }));
     expect(loaded.articles).toHaveLength(1);
     expect(loaded.warnings).toEqual([{ file: 'sources.json', message: expect.stringMatching(/not JSON.*ignored/) }]);
   });
 
-  it('front matter sets title, date, url and outlet', () => {
-    const loaded = load(tempCorpus({ 'fm.txt': '---\ntitle: Talks in Geneva\ndate: 2022-03-01\nurl: https://www.bbc.co.uk/news/x\n---\nDiplomats met in Geneva.\n' }));
+  it('front matter sets title, date, url and outlet', async () => {
+    const loaded = await load(tempCorpus({ 'fm.txt': '---\ntitle: Talks in Geneva\ndate: 2022-03-01\nurl: https://www.bbc.co.uk/news/x\n---\nDiplomats met in Geneva.\n' }));
     expect(loaded.articles[0]).toMatchObject({ title: 'Talks in Geneva', date: '2022-03-01', url: 'https://www.bbc.co.uk/news/x', outlet: 'BBC' });
     expect(loaded.articles[0]!.sentences.map((s) => s.text)).toEqual(['Diplomats met in Geneva.']);
   });
@@ -191,7 +191,7 @@ describe('outlet names from URLs', () => {
 });
 
 describe('bad files are skipped with a warning that names them', () => {
-  it('binary, empty, not UTF-8, too large, not .txt — the good article still loads', () => {
+  it('binary, empty, not UTF-8, too large, not .txt — the good article still loads', async () => {
     const dir = tempCorpus({
       'good.txt': 'Explosions were heard in Donetsk.\n',
       'binary.txt': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]),
@@ -200,7 +200,7 @@ describe('bad files are skipped with a warning that names them', () => {
       'huge.txt': 'Word '.repeat(400),
       'page.html': '<p>Hello</p>',
     });
-    const loaded = load(dir, { ...options, maxArticleBytes: 1000 });
+    const loaded = await load(dir, { ...options, maxArticleBytes: 1000 });
     expect(loaded.articles.map((a) => a.id)).toEqual(['good']);
     const warned = Object.fromEntries(loaded.warnings.map((w) => [w.file, w.message]));
     expect(warned['binary.txt']).toMatch(/binary/);
@@ -210,7 +210,7 @@ describe('bad files are skipped with a warning that names them', () => {
     expect(warned['page.html']).toMatch(/only \.txt/);
   });
 
-  it('a missing corpus folder is a clear error', () => {
-    expect(() => load(join(root, 'no-such-folder'))).toThrow(/corpus folder .*no-such-folder does not exist/);
+  it('a missing corpus folder is a clear error', async () => {
+    await expect(load(join(root, 'no-such-folder'))).rejects.toThrow(/corpus folder .*no-such-folder does not exist/);
   });
 });

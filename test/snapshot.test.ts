@@ -12,9 +12,9 @@ describe('the index snapshot', () => {
     const corpusDir = tempCorpus({}, true);
     const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
     const notes: string[] = [];
-    const first = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    const first = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
     expect(first.loadedFrom).toBe('corpus');
-    const second = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    const second = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
     expect(second.loadedFrom).toBe('snapshot');
     expect(notes).toEqual([]);
     expect(answers(second)).toEqual(answers(first));
@@ -31,7 +31,7 @@ describe('the index snapshot', () => {
     appendFileSync(file, 'Negotiators met in Geneva to discuss a ceasefire.\n');
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     const notes: string[] = [];
-    const again = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    const again = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
     expect(again.loadedFrom).toBe('corpus');
     expect(notes).toEqual(['index snapshot not used: stale (the corpus or the options changed); rebuilding it']);
     expect(again.ask('Where did negotiators discuss a ceasefire?').excerpts[0]!.text).toBe('Negotiators met in Geneva to discuss a ceasefire.');
@@ -46,12 +46,12 @@ describe('the index snapshot', () => {
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     writeFileSync(snapshot, bytes);
     const notes: string[] = [];
-    const repaired = await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes.push(m) });
+    const repaired = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
     expect(notes).toEqual(['index snapshot not used: corrupt (checksum mismatch); rebuilding it']);
     expect(answers(repaired)).toEqual(reference);
     writeFileSync(snapshot, 'not a snapshot at all');
     const notes2: string[] = [];
-    expect((await createCited({ corpusDir, snapshot, onSnapshot: (m) => notes2.push(m) })).loadedFrom).toBe('corpus');
+    expect((await createCited({ corpusDir, snapshot, onNote: (m) => notes2.push(m) })).loadedFrom).toBe('corpus');
     expect(notes2[0]).toMatch(/not a snapshot of this format/);
     expect((await createCited({ corpusDir, snapshot })).loadedFrom).toBe('snapshot');
   });
@@ -60,7 +60,7 @@ describe('the index snapshot', () => {
     const blocker = join(freshDir('cited-snap-'), 'a-file');
     writeFileSync(blocker, 'x');
     const notes: string[] = [];
-    const cited = await createCited({ corpusDir: tempCorpus({}, true), snapshot: join(blocker, 'index.snapshot'), onSnapshot: (m) => notes.push(m) });
+    const cited = await createCited({ corpusDir: tempCorpus({}, true), snapshot: join(blocker, 'index.snapshot'), onNote: (m) => notes.push(m) });
     expect(notes[0]).toMatch(/^index snapshot not saved: /);
     expect(cited.ask('Kiev').abstained).toBe(false);
   });

@@ -13,7 +13,7 @@ export async function openCorpus(corpusOverride?: string): Promise<Cited> {
   return createCited({
     ...citedOptions({ ...config, ...(corpusDir ? { corpusDir } : {}) }),
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
-    onSnapshot: (message) => process.stderr.write(`note: ${message}\n`),
+    onNote: (message) => process.stderr.write(`note: ${message}\n`),
     onProgress: progressReporter(process.stderr, 'analysing articles'),
   });
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Article, ArticleMeta, LoadWarning, Sentence } from '../core/types.js';
 import { citedError, isCitedError } from '../core/errors.js';
-import { analyzeParagraph, analyzeText, type WordToken } from '../nlp/analysis.js';
+import { analyzeText, type SentenceSpan, type WordToken } from '../nlp/analysis.js';
+import { analyzeParagraphs, type ParallelOptions } from '../nlp/parallel.js';
 import { parseArticle } from './parse.js';
 import { readArticleFile } from './read-file.js';
 import { outletFromUrl } from './outlet.js';
@@ -22,8 +23,10 @@ export const SOURCES_FILE = 'sources.json';
 export interface LoadOptions {
   maxArticleBytes: number;
   boilerplate: readonly RegExp[];
-  /** Told after each file, for a progress display on large corpora. */
+  /** Told as files are analysed, for a progress display on large corpora. */
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for the analysis (see nlp/parallel.ts). */
+  parallel?: Partial<Omit<ParallelOptions, 'onDone'>>;
 }
 
 /** A sentence with its word tokens, kept only while the index is built. */
@@ -41,7 +44,11 @@ export interface LoadedCorpus {
   warnings: LoadWarning[];
 }
 
-export function loadCorpus(dir: string, options: LoadOptions): LoadedCorpus {
+/**
+ * Three steps: read and parse every file (here), analyse every paragraph (on worker threads when
+ * the corpus is large, see nlp/parallel.ts), then cut the analysed paragraphs into sentences.
+ */
+export async function loadCorpus(dir: string, options: LoadOptions): Promise<LoadedCorpus> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', dir);
   const warnings: LoadWarning[] = [];
   let sources: SourcesFile = new Map();
@@ -55,34 +62,40 @@ export function loadCorpus(dir: string, options: LoadOptions): LoadedCorpus {
   }
 
   const files = readdirSync(dir).sort();
-  const articles: Article[] = [];
-  const analyzed: AnalyzedSentence[] = [];
-  const titles: WordToken[][] = [];
-  files.forEach((file, done) => {
-    options.onProgress?.(done, files.length);
-    loadFile(file);
+  const parsed: ParsedFile[] = [];
+  for (const file of files) {
+    const read = readFile(dir, file, options);
+    if (read === null) continue;
+    if ('message' in read) warnings.push({ file, message: read.message });
+    else parsed.push(read);
+  }
+
+  // Every paragraph of every file, in order, analysed in one go; progress is counted in files.
+  const lines = parsed.flatMap((p) => p.lines);
+  const fileEnds: number[] = [];
+  parsed.reduce((sum, p) => (fileEnds.push(sum + p.lines.length), sum + p.lines.length), 0);
+  let filesDone = 0;
+  options.onProgress?.(0, files.length);
+  const analysed = await analyzeParagraphs(lines, {
+    ...options.parallel,
+    onDone: (done) => {
+      while (filesDone < fileEnds.length && fileEnds[filesDone]! <= done) filesDone++;
+      options.onProgress?.(filesDone, files.length);
+    },
   });
   options.onProgress?.(files.length, files.length);
 
-  function loadFile(file: string): void {
-    if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) return;
-    const path = join(dir, file);
-    if (!statSync(path).isFile()) return;
-    if (!file.toLowerCase().endsWith('.txt')) {
-      warnings.push({ file, message: 'skipped: only .txt files are read as articles' });
-      return;
-    }
-    const read = readArticleFile(path, options.maxArticleBytes);
-    if (!read.ok) {
-      warnings.push({ file, message: read.message });
-      return;
-    }
-    const id = file.replace(/\.txt$/i, '');
-    const loaded = buildArticle(id, file, read.text, sources.get(id), options);
-    for (const message of loaded.notes) warnings.push({ file, message });
+  const articles: Article[] = [];
+  const analyzed: AnalyzedSentence[] = [];
+  const titles: WordToken[][] = [];
+  let line = 0;
+  for (const file of parsed) {
+    const loaded = buildArticle(file, analysed.slice(line, line + file.lines.length), options);
+    line += file.lines.length;
+    for (const message of file.notes) warnings.push({ file: file.file, message });
     if (loaded.analyzed.length === 0) {
-      warnings.push({ file, message: 'skipped: no sentences to quote in it' });
-      return;
+      warnings.push({ file: file.file, message: 'skipped: no sentences to quote in it' });
+      continue;
     }
     articles.push(loaded.article);
     analyzed.push(...loaded.analyzed);
@@ -92,9 +105,33 @@ export function loadCorpus(dir: string, options: LoadOptions): LoadedCorpus {
     if (!articles.some((a) => a.id === id)) warnings.push({ file: SOURCES_FILE, message: `"${id}" names no article in the corpus` });
   }
   return { articles, analyzed, titles, warnings };
+
+  function readFile(dir: string, file: string, options: LoadOptions): ParsedFile | { message: string } | null {
+    if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) return null;
+    const path = join(dir, file);
+    if (!statSync(path).isFile()) return null;
+    if (!file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt files are read as articles' };
+    const read = readArticleFile(path, options.maxArticleBytes);
+    if (!read.ok) return { message: read.message };
+    const id = file.replace(/\.txt$/i, '');
+    return parseFile(id, file, read.text, sources.get(id));
+  }
 }
 
-function buildArticle(id: string, file: string, raw: string, override: Partial<ArticleMeta> | undefined, options: LoadOptions) {
+/** A file read and parsed, its paragraphs not yet analysed. */
+interface ParsedFile {
+  id: string;
+  file: string;
+  text: string;
+  meta: ArticleMeta;
+  metaOrigin: Article['metaOrigin'];
+  paragraphs: { start: number; end: number }[];
+  /** The paragraphs' text, one line each. */
+  lines: string[];
+  notes: string[];
+}
+
+function parseFile(id: string, file: string, raw: string, override: Partial<ArticleMeta> | undefined): ParsedFile {
   const parsed = parseArticle(raw);
   const { text } = parsed;
   const meta: ArticleMeta = { title: null, date: null, url: null, outlet: null, ...parsed.meta };
@@ -104,22 +141,24 @@ function buildArticle(id: string, file: string, raw: string, override: Partial<A
     metaOrigin[key] = 'sources.json';
   }
   if (meta.outlet === null && meta.url !== null && override?.outlet === undefined) meta.outlet = outletFromUrl(meta.url);
+  const lines = parsed.paragraphs.map((p) => text.slice(p.start, p.end));
+  return { id, file, text, meta, metaOrigin, paragraphs: parsed.paragraphs, lines, notes: parsed.notes };
+}
 
+function buildArticle(file: ParsedFile, analysed: SentenceSpan[][], options: LoadOptions) {
+  const { id, text, lines } = file;
   // A line repeated word for word is a photo caption or a scraping slip: quote it at most once.
   const lineCounts = new Map<string, number>();
-  for (const p of parsed.paragraphs) {
-    const line = text.slice(p.start, p.end);
-    lineCounts.set(line, (lineCounts.get(line) ?? 0) + 1);
-  }
+  for (const line of lines) lineCounts.set(line, (lineCounts.get(line) ?? 0) + 1);
 
   const sentences: Sentence[] = [];
   const analyzed: AnalyzedSentence[] = [];
   const seen = new Set<string>();
   const ids = new Set<string>();
-  parsed.paragraphs.forEach((p, paragraph) => {
-    const line = text.slice(p.start, p.end);
+  file.paragraphs.forEach((p, paragraph) => {
+    const line = lines[paragraph]!;
     const caption = (lineCounts.get(line) ?? 0) > 1 && !/[.!?"”’)]$/.test(line);
-    const spans = analyzeParagraph(line);
+    const spans = analysed[paragraph]!;
     for (const group of repairSentenceBreaks(line, spans)) {
       const first = spans[group[0]!]!;
       const span = { start: first.start, end: spans[group.at(-1)!]!.end, tokens: group.flatMap((g) => spans[g]!.tokens) };
@@ -152,8 +191,8 @@ function buildArticle(id: string, file: string, raw: string, override: Partial<A
       }
     }
   });
-  const article: Article = { id, file, ...meta, text, sentences, metaOrigin };
-  return { article, analyzed, notes: parsed.notes };
+  const article: Article = { id, file: file.file, ...file.meta, text, sentences, metaOrigin: file.metaOrigin };
+  return { article, analyzed };
 }
 
 /** Sentence ids come from the text, so they survive re-indexing; a repeat gets `~2`, `~3`… */

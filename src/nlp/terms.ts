@@ -10,12 +10,27 @@ import { stem, type WordToken } from './analysis.js';
  * (stop words, possessive 's, single letters).
  */
 export function foldToken(token: WordToken): string | null {
+  // A corpus repeats its words: remember each fold, per kind of token (a number, a stop word, a word).
+  const memo = token.kind === 'number' ? foldedNumbers : token.stop ? foldedStopWords : foldedWords;
+  let folded = memo.get(token.normal);
+  if (folded === undefined) {
+    folded = foldUncached(token);
+    if (memo.size < MAX_REMEMBERED) memo.set(token.normal, folded);
+  }
+  return folded;
+}
+
+function foldUncached(token: WordToken): string | null {
   if (token.kind === 'number') return foldNumber(token.normal);
   const number = NUMBER_WORDS.get(token.normal);
   if (number !== undefined) return number;
   if (token.stop && !NOT_STOP_WORDS.has(token.normal)) return null;
   return foldWord(token.normal);
 }
+
+const foldedNumbers = new Map<string, string | null>();
+const foldedStopWords = new Map<string, string | null>();
+const foldedWords = new Map<string, string | null>();
 
 /**
  * wink-nlp's stop list drops words that carry the point of a news question ("How long will the
@@ -41,6 +56,7 @@ export function foldNumber(normal: string): string | null {
 
 /** Diacritics, apostrophes and inner dots (`u.s.` → `us`) go; one-letter leftovers are dropped. */
 export function foldWord(normal: string): string | null {
+  if (/^[a-z0-9]+$/.test(normal)) return normal.length > 1 ? normal : null; // most words: nothing to fold
   const folded = normal
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

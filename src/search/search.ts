@@ -121,20 +121,20 @@ export class Searcher {
   termsOf(tokens: WordToken[]): string[] {
     const terms: string[] = [];
     for (const token of tokens) {
-      // Folding depends only on the normal form, the kind and the stop flag: remember it per word.
-      const key = `${token.kind === 'number' ? '#' : token.stop ? '-' : '+'}${token.normal}`;
-      let term = this.termCache.get(key);
+      const folded = foldToken(token);
+      if (folded === null) continue;
+      // Variant folding and stemming depend only on the folded form: remember its term.
+      let term = this.termCache.get(folded);
       if (term === undefined) {
-        const folded = foldToken(token);
-        term = folded === null ? null : termOf(this.variants.canonical(folded));
-        this.termCache.set(key, term);
+        term = termOf(this.variants.canonical(folded));
+        this.termCache.set(folded, term);
       }
-      if (term !== null) terms.push(term);
+      terms.push(term);
     }
     return terms;
   }
 
-  private readonly termCache = new Map<string, string | null>();
+  private readonly termCache = new Map<string, string>();
 
   /** What the index will look for, and what it knows nothing about. */
   analyzeQuery(question: string): QueryAnalysis {

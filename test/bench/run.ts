@@ -38,13 +38,13 @@ const heap = () => {
   return process.memoryUsage().heapUsed;
 };
 
-function measure(engine: BenchEngine, reference?: number[][]): { result: Result; tops: number[][] } {
+async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ result: Result; tops: number[][] }> {
   log(`${engine.name}: ingest…`);
   const before = heap();
   const started = performance.now();
   let built: Built | null = null;
   try {
-    built = engine.build(sentences);
+    built = await engine.build(sentences);
   } catch (error) {
     return { result: { ingest_s: null, heap_bytes: null, query_p50_ms: null, query_p99_ms: null, cold_start_s: null, top10_overlap_with_cited: null, note: `failed: ${String(error)}` }, tops: [] };
   }
@@ -93,9 +93,9 @@ const tokens = rawAnalysis(sentences);
 const analysisSeconds = (performance.now() - t) / 1000;
 
 const engines: Record<string, Result> = {};
-const mine = measure(cited);
+const mine = await measure(cited);
 engines['cited'] = mine.result;
-for (const peer of peers) engines[peer.name] = measure(peer, mine.tops).result;
+for (const peer of peers) engines[peer.name] = (await measure(peer, mine.tops)).result;
 
 const report = { sentences: count, tokens, queries: queryCount, wink_analysis_s: analysisSeconds, engines };
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
