@@ -4,44 +4,10 @@
  * in corpus order, so a sentence's neighbours are doc ± 1 when they share its paragraph.
  */
 import { idf, type BM25Params } from './bm25.js';
+import { kthLargest, topByScore } from './top-k.js';
 
 /** Query terms one search takes (one bit each in the accumulator's match mask). */
 export const MAX_QUERY_TERMS = 32;
-
-/** The `k` docs with the highest `score`, best first (ties: lower doc first), without sorting them all. */
-function topByScore(docs: readonly number[], k: number, score: Float64Array): number[] {
-  const better = (a: number, b: number) => score[a]! > score[b]! || (score[a] === score[b] && a < b);
-  if (docs.length <= k) return [...docs].sort((a, b) => (better(a, b) ? -1 : 1));
-  // A min-heap of the best k seen so far: the root is the weakest kept.
-  const heap: number[] = [];
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let weakest = i;
-      if (l < heap.length && better(heap[weakest]!, heap[l]!)) weakest = l;
-      if (r < heap.length && better(heap[weakest]!, heap[r]!)) weakest = r;
-      if (weakest === i) return;
-      [heap[i], heap[weakest]] = [heap[weakest]!, heap[i]!];
-      i = weakest;
-    }
-  };
-  for (const d of docs) {
-    if (heap.length < k) {
-      heap.push(d);
-      for (let i = heap.length - 1; i > 0; ) {
-        const parent = (i - 1) >> 1;
-        if (!better(heap[parent]!, heap[i]!)) break;
-        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-        i = parent;
-      }
-    } else if (better(d, heap[0]!)) {
-      heap[0] = d;
-      down(0);
-    }
-  }
-  return heap.sort((a, b) => (better(a, b) ? -1 : 1));
-}
 
 export interface ContextWeights {
   /**
@@ -82,6 +48,16 @@ export interface IndexArrays {
   titles: string[][];
 }
 
+/** Per-search working memory, one slot per sentence. */
+interface Scratch {
+  score: Float64Array;
+  mask: Uint32Array;
+  /** The sentences met so far, in the order met. */
+  touched: Uint32Array;
+  /** Scores copied out for selection. */
+  buffer: Float64Array;
+}
+
 export interface RawHit {
   doc: number;
   score: number;
@@ -108,7 +84,11 @@ export class SentenceIndex {
   private readonly titleTerms: Set<string>[];
   /** Per sentence, BM25's length normalisation k1 · (1 − b + b · length / average), computed once. */
   private readonly norms: Float64Array;
-  private accumulators: { score: Float64Array; mask: Uint32Array } | null = null;
+  private accumulators: Scratch | null = null;
+  /** What the last search did: postings of its terms, postings read or looked up, whether pruning began. */
+  lastSearch = { postings: 0, read: 0, pruned: false };
+  /** Per term id, the most one posting of it can score (for pruning); computed on first use, -1 until then. */
+  private readonly bounds: Float64Array;
 
   /** An index over the given arrays (from `build`, or read back from a snapshot). */
   constructor(
@@ -128,6 +108,7 @@ export class SentenceIndex {
     this.averageLength = this.size > 0 ? lengthSum / this.size : 0;
     const { k1, b } = options.bm25;
     this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / this.averageLength));
+    this.bounds = new Float64Array(arrays.terms.length).fill(-1);
   }
 
   /** Builds the index of a corpus's sentences. */
@@ -204,57 +185,86 @@ export class SentenceIndex {
    * informative); unknown ones still weigh in coverage. `weights` are the terms' weights in
    * coverage (default: their idf).
    *
-   * Two passes: the postings add each sentence's own BM25 into a reused accumulator, with a bit
-   * per matched term; then only the best `max(limit × 8, 64)` sentences by that score get their
-   * context credit and coverage computed, and are sorted. Context adds at most a fraction of a
-   * neighbour's score, so a sentence outside that pool cannot overtake the pool's best in practice.
+   * Two passes. First the sentences' own BM25, term at a time into a reused accumulator with a bit
+   * per matched term, rarest (highest-scoring) terms first, with MaxScore pruning: once the most
+   * the remaining terms could add together is below the pool's k-th best score so far, no sentence
+   * that has none of the terms seen so far can reach the pool, so the remaining terms only add to
+   * sentences already met (by lookup when those are few). The pool is exactly what scoring every
+   * posting would give (`exhaustive` does that, to check it). Then only the pool — the best
+   * `max(limit × 8, 64)` sentences — gets context credit and coverage, and is sorted. Context adds at
+   * most a fraction of a neighbour's score, so a sentence outside the pool cannot overtake the
+   * pool's best in practice.
    */
-  search(terms: string[], limit: number, weights: readonly number[] = terms.map((t) => this.idf(t))): RawHit[] {
+  search(terms: string[], limit: number, weights: readonly number[] = terms.map((t) => this.idf(t)), exhaustive = false): RawHit[] {
     if (terms.length > MAX_QUERY_TERMS) throw new Error(`Cited: at most ${MAX_QUERY_TERMS} query terms (got ${terms.length})`);
     const { context } = this.options;
-    const { score, mask } = this.scratch();
+    const { score, mask, touched, buffer } = this.scratch();
     const k1plus1 = this.options.bm25.k1 + 1;
-    const postings = terms.map((term) => {
+    const poolSize = Math.max(limit * 8, 64);
+    const postings = terms.map((term, q) => {
       const id = this.termIds.get(term);
       if (id === undefined) return null;
       const start = this.offsets[id]!;
       const end = this.offsets[id + 1]!;
-      return { start, end, idf: idf(end - start, this.size) };
+      const termIdf = idf(end - start, this.size);
+      // The bound is raised by a hair so rounding can never make it smaller than a real score.
+      return { q, start, end, idf: termIdf, bound: termIdf * this.bound(id) * (1 + 1e-9) };
     });
-    const touched: number[] = [];
-    postings.forEach((list, q) => {
-      if (!list) return;
-      const bit = (1 << q) >>> 0;
-      for (let p = list.start; p < list.end; p++) {
-        const d = this.docs[p]!;
-        const tf = this.freqs[p]!;
-        if (mask[d] === 0) touched.push(d);
-        score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
-        mask[d] = (mask[d]! | bit) >>> 0;
+    const order = postings.filter((p) => p !== null).sort((a, b) => b.bound - a.bound || a.q - b.q);
+    let remaining = order.reduce((sum, p) => sum + p.bound, 0);
+    let count = 0;
+    let adding = true;
+    let read = 0;
+    for (const list of order) {
+      remaining -= list.bound;
+      const bit = (1 << list.q) >>> 0;
+      const length = list.end - list.start;
+      read += adding || count * Math.log2(length + 1) >= length ? length : count;
+      if (adding) {
+        for (let p = list.start; p < list.end; p++) {
+          const d = this.docs[p]!;
+          const tf = this.freqs[p]!;
+          if (mask[d] === 0) touched[count++] = d;
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          mask[d] = (mask[d]! | bit) >>> 0;
+        }
+      } else if (count * Math.log2(length + 1) < length) {
+        // Few sentences still in the running: look each up rather than read the whole list.
+        for (let i = 0; i < count; i++) {
+          const d = touched[i]!;
+          const p = this.find(list.start, list.end, d);
+          if (p < 0) continue;
+          const tf = this.freqs[p]!;
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          mask[d] = (mask[d]! | bit) >>> 0;
+        }
+      } else {
+        for (let p = list.start; p < list.end; p++) {
+          const d = this.docs[p]!;
+          if (mask[d] === 0) continue;
+          const tf = this.freqs[p]!;
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          mask[d] = (mask[d]! | bit) >>> 0;
+        }
       }
-    });
+      if (adding && !exhaustive && remaining > 0 && count > poolSize) {
+        for (let i = 0; i < count; i++) buffer[i] = score[touched[i]!]!;
+        if (remaining < kthLargest(buffer, count, poolSize)) adding = false;
+      }
+    }
 
     const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
-    /** The BM25 of term q in doc d (0 if d lacks it): a binary search in q's postings. */
+    /** The BM25 of term q in doc d (0 if d lacks it). Not from the mask: pruning leaves neighbours' masks incomplete. */
     const termScore = (q: number, d: number): number => {
       const list = postings[q];
-      if (!list || (mask[d]! & ((1 << q) >>> 0)) === 0) return 0;
-      let lo = list.start;
-      let hi = list.end - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const at = this.docs[mid]!;
-        if (at === d) {
-          const tf = this.freqs[mid]!;
-          return (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
-        }
-        if (at < d) lo = mid + 1;
-        else hi = mid - 1;
-      }
-      return 0;
+      const p = list ? this.find(list.start, list.end, d) : -1;
+      if (p < 0) return 0;
+      const tf = this.freqs[p]!;
+      return (list!.idf * tf * k1plus1) / (tf + this.norms[d]!);
     };
 
-    const pool = topByScore(touched, Math.max(limit * 8, 64), score);
+    this.lastSearch = { postings: order.reduce((sum, p) => sum + p.end - p.start, 0), read, pruned: !adding };
+    const pool = topByScore(touched, count, poolSize, score, buffer);
     const hits: RawHit[] = [];
     for (const d of pool) {
       let total = score[d]!;
@@ -291,17 +301,46 @@ export class SentenceIndex {
       }
       hits.push({ doc: d, score: total, coverage: covered / totalWeight, matched, context: viaContext, neighbours: [...neighbours] });
     }
-    for (const d of touched) {
-      score[d] = 0;
-      mask[d] = 0;
+    for (let i = 0; i < count; i++) {
+      score[touched[i]!] = 0;
+      mask[touched[i]!] = 0;
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return hits.slice(0, limit);
   }
 
+  /** Where doc d is in the postings [start, end), or -1: a binary search (postings are in doc order). */
+  private find(start: number, end: number, d: number): number {
+    let lo = start;
+    let hi = end - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = this.docs[mid]!;
+      if (at === d) return mid;
+      if (at < d) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The most one posting of term `id` scores, per unit of idf: max of tf·(k1+1) / (tf + norm). */
+  private bound(id: number): number {
+    let bound = this.bounds[id]!;
+    if (bound < 0) {
+      const k1plus1 = this.options.bm25.k1 + 1;
+      bound = 0;
+      for (let p = this.offsets[id]!; p < this.offsets[id + 1]!; p++) {
+        const tf = this.freqs[p]!;
+        bound = Math.max(bound, (tf * k1plus1) / (tf + this.norms[this.docs[p]!]!));
+      }
+      this.bounds[id] = bound;
+    }
+    return bound;
+  }
+
   /** Accumulators sized to the index, allocated once and reused by every search. */
-  private scratch(): { score: Float64Array; mask: Uint32Array } {
-    this.accumulators ??= { score: new Float64Array(this.size), mask: new Uint32Array(this.size) };
+  private scratch(): Scratch {
+    this.accumulators ??= { score: new Float64Array(this.size), mask: new Uint32Array(this.size), touched: new Uint32Array(this.size), buffer: new Float64Array(this.size) };
     return this.accumulators;
   }
 }
