@@ -4,7 +4,8 @@
  * of analysing every article again.
  *
  * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header, then the body: a JSON part
- * and the typed arrays' bytes. The header carries the body's SHA-256 and a fingerprint of what the
+ * (articles without their sentences, sentence ids, vocabulary…) and typed arrays' bytes (the index,
+ * and the sentences as columns). The header carries the body's SHA-256 and a fingerprint of what the
  * snapshot was made from (format, the corpus folder's files with their sizes and modification times,
  * the loading options). A snapshot whose fingerprint differs is stale, one whose checksum fails is
  * corrupt: either way it is ignored (with the reason) and rebuilt.
@@ -12,11 +13,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Article, LoadWarning } from './core/types.js';
+import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/types.js';
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {
@@ -25,15 +26,14 @@ export interface SnapshotData {
   searcher: SearcherState;
 }
 
-type ArrayName = Exclude<keyof IndexArrays, 'terms' | 'titles'>;
-const ARRAYS: { name: ArrayName; type: 'u32' | 'u16' }[] = [
-  { name: 'offsets', type: 'u32' },
-  { name: 'docs', type: 'u32' },
-  { name: 'freqs', type: 'u16' },
-  { name: 'lengths', type: 'u16' },
-  { name: 'articleOf', type: 'u32' },
-  { name: 'paragraphOf', type: 'u32' },
-];
+type IndexArrayName = Exclude<keyof IndexArrays, 'terms' | 'titles'>;
+const INDEX_ARRAYS: IndexArrayName[] = ['offsets', 'docs', 'freqs', 'lengths', 'articleOf', 'paragraphOf'];
+type TypedArray = Uint32Array | Uint16Array | Uint8Array;
+const TYPES = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
+const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint32Array ? 'u32' : array instanceof Uint16Array ? 'u16' : 'u8');
+
+/** Sentences as columns: reading 100,000 small JSON objects back is most of a cold start. */
+const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption'];
 
 /** What a snapshot was made from: the corpus folder's files (name, size, mtime) and the loading options. */
 export function fingerprint(corpusDir: string, loading: unknown): string {
@@ -47,19 +47,36 @@ export function fingerprint(corpusDir: string, loading: unknown): string {
 
 export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
   const { index, ...rest } = data.searcher;
-  const json = Buffer.from(JSON.stringify({ articles: data.articles, warnings: data.warnings, searcher: { ...rest, index: { terms: index.terms, titles: index.titles } } }));
-  const parts: Buffer[] = [json];
-  const layout: { name: ArrayName; type: string; offset: number; length: number }[] = [];
-  let offset = json.length;
-  for (const { name, type } of ARRAYS) {
-    const array = index[name];
+  // A sentence's text is its article's text from start to end: it is not stored twice.
+  const sentences = data.articles.flatMap((a) => a.sentences);
+  const arrays: Record<string, TypedArray> = {
+    ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, index[name]])),
+    'sentences.count': Uint32Array.from(data.articles, (a) => a.sentences.length),
+    'sentences.position': Uint32Array.from(sentences, (s) => s.position),
+    'sentences.paragraph': Uint32Array.from(sentences, (s) => s.paragraph),
+    'sentences.start': Uint32Array.from(sentences, (s) => s.start),
+    'sentences.end': Uint32Array.from(sentences, (s) => s.end),
+    'sentences.excluded': Uint8Array.from(sentences, (s) => EXCLUSIONS.indexOf(s.excluded)),
+  };
+  // Article texts as raw UTF-8 after the JSON: decoding bytes is far quicker than parsing JSON strings.
+  const texts = data.articles.map((a) => Buffer.from(a.text));
+  arrays['articles.textBytes'] = Uint32Array.from(texts, (t) => t.length);
+  const articles = data.articles.map(({ sentences: _, text: __, ...article }) => article);
+  const json = Buffer.from(
+    JSON.stringify({ articles, sentenceIds: sentences.map((s) => s.id).join('\n'), warnings: data.warnings, searcher: { ...rest, index: { terms: index.terms, titles: index.titles } } }),
+  );
+  const textBytes = texts.reduce((sum, t) => sum + t.length, 0);
+  const parts: Buffer[] = [json, ...texts];
+  const layout: { name: string; type: string; offset: number; length: number }[] = [];
+  let offset = json.length + textBytes;
+  for (const [name, array] of Object.entries(arrays)) {
     const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
-    layout.push({ name, type, offset, length: array.length });
+    layout.push({ name, type: typeOf(array), offset, length: array.length });
     parts.push(bytes);
     offset += bytes.length;
   }
   const body = Buffer.concat(parts);
-  const header = JSON.stringify({ fingerprint: print, checksum: createHash('sha256').update(body).digest('hex'), json: json.length, arrays: layout });
+  const header = JSON.stringify({ fingerprint: print, checksum: createHash('sha256').update(body).digest('hex'), json: json.length, texts: textBytes, arrays: layout });
   return Buffer.concat([Buffer.from(MAGIC), Buffer.from(header + '\n'), body]);
 }
 
@@ -68,7 +85,7 @@ export function decodeSnapshot(file: Buffer, print: string): { ok: true; data: S
   if (!file.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { ok: false, reason: 'not a snapshot of this format' };
   const headerEnd = file.indexOf(10, MAGIC.length);
   if (headerEnd < 0) return { ok: false, reason: 'corrupt (no header)' };
-  let header: { fingerprint: string; checksum: string; json: number; arrays: { name: ArrayName; type: string; offset: number; length: number }[] };
+  let header: { fingerprint: string; checksum: string; json: number; texts: number; arrays: { name: string; type: keyof typeof TYPES; offset: number; length: number }[] };
   try {
     header = JSON.parse(file.subarray(MAGIC.length, headerEnd).toString('utf8'));
   } catch {
@@ -77,18 +94,42 @@ export function decodeSnapshot(file: Buffer, print: string): { ok: true; data: S
   if (header.fingerprint !== print) return { ok: false, reason: 'stale (the corpus or the options changed)' };
   const body = file.subarray(headerEnd + 1);
   if (createHash('sha256').update(body).digest('hex') !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
-  const parsed = JSON.parse(body.subarray(0, header.json).toString('utf8')) as Omit<SnapshotData, 'searcher'> & {
+  const parsed = JSON.parse(body.subarray(0, header.json).toString('utf8')) as {
+    articles: Omit<Article, 'sentences' | 'text'>[];
+    sentenceIds: string;
+    warnings: LoadWarning[];
     searcher: Omit<SearcherState, 'index'> & { index: Pick<IndexArrays, 'terms' | 'titles'> };
   };
-  const arrays = {} as Record<ArrayName, Uint32Array | Uint16Array>;
+  const arrays: Record<string, TypedArray> = {};
   for (const { name, type, offset, length } of header.arrays) {
-    const size = type === 'u32' ? 4 : 2;
+    const Type = TYPES[type];
     // Copy into an aligned buffer of its own (a slice of the file need not be aligned).
-    const bytes = body.buffer.slice(body.byteOffset + offset, body.byteOffset + offset + length * size);
-    arrays[name] = type === 'u32' ? new Uint32Array(bytes) : new Uint16Array(bytes);
+    arrays[name] = new Type((body.buffer as ArrayBuffer).slice(body.byteOffset + offset, body.byteOffset + offset + length * Type.BYTES_PER_ELEMENT));
   }
-  const index = { ...parsed.searcher.index, ...arrays } as IndexArrays;
-  return { ok: true, data: { articles: parsed.articles, warnings: parsed.warnings, searcher: { ...parsed.searcher, index } } };
+  const index = { ...parsed.searcher.index, ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, arrays[name]])) } as IndexArrays;
+  let at = header.json;
+  const articles = parsed.articles.map((article, a) => {
+    const length = arrays['articles.textBytes']![a]!;
+    at += length;
+    return { ...article, text: body.toString('utf8', at - length, at) };
+  });
+  return { ok: true, data: { articles: withSentences(articles, parsed.sentenceIds, arrays), warnings: parsed.warnings, searcher: { ...parsed.searcher, index } } };
+}
+
+function withSentences(articles: Omit<Article, 'sentences'>[], ids: string, columns: Record<string, TypedArray>): Article[] {
+  const idList = ids === '' ? [] : ids.split('\n');
+  const [count, position, paragraph, start, end, excluded] = ['count', 'position', 'paragraph', 'start', 'end', 'excluded'].map((c) => columns[`sentences.${c}`]!);
+  let n = 0;
+  return articles.map((article, a) => {
+    const sentences: Sentence[] = new Array(count![a]!);
+    for (let i = 0; i < sentences.length; i++, n++) {
+      const reason = EXCLUSIONS[excluded![n]!];
+      const sentence: Sentence = { id: idList[n]!, articleId: article.id, position: position![n]!, paragraph: paragraph![n]!, text: article.text.slice(start![n]!, end![n]!), start: start![n]!, end: end![n]! };
+      if (reason) sentence.excluded = reason;
+      sentences[i] = sentence;
+    }
+    return { ...article, sentences };
+  });
 }
 
 /** Reads a snapshot file; a missing, stale or corrupt one gives the reason instead. */

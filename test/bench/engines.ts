@@ -45,10 +45,15 @@ export const cited: BenchEngine = {
     const analysed = await analyzeParagraphs(sentences);
     const articles: Article[] = [];
     const analyzed: LoadedCorpus['analyzed'] = [];
+    // Articles of 50 sentences, one per line, as the loader makes them (a sentence is a slice of its article's text).
     sentences.forEach((text, i) => {
       const articleId = `a${Math.floor(i / perArticle)}`;
       if (i % perArticle === 0) articles.push({ id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text: '', sentences: [], metaOrigin: {} });
-      const sentence: Sentence = { id: String(i), articleId, position: i % perArticle, paragraph: i % perArticle, text, start: 0, end: text.length };
+      const article = articles.at(-1)!;
+      if (article.text !== '') article.text += '\n';
+      const start = article.text.length;
+      article.text += text;
+      const sentence: Sentence = { id: String(i), articleId, position: i % perArticle, paragraph: i % perArticle, text, start, end: start + text.length };
       const tokens = analysed[i]!.flatMap((s) => s.tokens);
       analyzed.push({ sentence, tokens });
     });
