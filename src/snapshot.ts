@@ -4,8 +4,8 @@
  * of analysing every article again.
  *
  * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header, then the body: a JSON part
- * (articles without their sentences, sentence ids, vocabulary…) and typed arrays' bytes (the index,
- * and the sentences as columns). The header carries the body's SHA-256 and a fingerprint of what the
+ * (articles without text or sentences, sentence ids, vocabulary…), the article texts as UTF-8, and
+ * typed arrays' bytes (the index, and the sentences as columns). The header carries the body's SHA-256 and a fingerprint of what the
  * snapshot was made from (format, the corpus folder's files with their sizes and modification times,
  * the loading options). A snapshot whose fingerprint differs is stale, one whose checksum fails is
  * corrupt: either way it is ignored (with the reason) and rebuilt.
