@@ -76,8 +76,9 @@ export const cited: BenchEngine = {
     });
     const byId = new Map(articles.map((a) => [a.id, a]));
     for (const { sentence } of analyzed) byId.get(sentence.articleId)!.sentences.push(sentence);
-    // The tokens are needed only while building (as in createCited); let them go.
+    // The tokens are needed only while building (as in createCited); let them go (closures here keep this scope).
     analyzed.length = 0;
+    analysed.length = 0;
     return built(searcher, articles);
   },
 };
