@@ -32,6 +32,12 @@ export interface Config {
   modRoleId?: string;
   /** Shards for start:sharded; Discord's recommendation when unset. */
   shardCount?: number;
+  /**
+   * REST requests per second across the bot (discord.js's global budget, 50 as Discord grants by
+   * default). Under a burst, deferred answers are edited in at this pace: raise it to the limit
+   * Discord has granted a large bot.
+   */
+  discordRequestsPerSecond: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -46,7 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
-  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data') };
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50 };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -93,5 +99,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
   if (read('SHARD_COUNT') !== undefined) config.shardCount = positive('SHARD_COUNT', 1);
+  config.discordRequestsPerSecond = positive('DISCORD_REQUESTS_PER_SECOND', 50);
   return config;
 }

@@ -54,6 +54,7 @@ async function runBot(config: Config, token: string): Promise<number> {
     logger,
     cooldown: config.cooldown,
     ...(config.discordApiUrl ? { apiUrl: config.discordApiUrl } : {}),
+    requestsPerSecond: config.discordRequestsPerSecond,
     ...(config.modChannelId ? { modChannelId: config.modChannelId } : {}),
     ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
   });

@@ -348,6 +348,7 @@ describe('start-up and shutdown', () => {
     ['DISCORD_TOKEN', { DISCORD_TOKEN: 'not a token' }],
     ['DISCORD_API_URL', { DISCORD_API_URL: 'nowhere' }],
     ['COOLDOWN_SECONDS', { COOLDOWN_SECONDS: '-1' }],
+    ['DISCORD_REQUESTS_PER_SECOND', { DISCORD_REQUESTS_PER_SECOND: 'fast' }],
   ])('refuses a malformed %s with a message naming it', async (name, overrides) => {
     const run = await runScript('src/main.js', [], { env: { ...env(), ...overrides } });
     expect(run.code).toBe(1);

@@ -69,7 +69,7 @@ export interface Started {
 export function startScript(script: string, env: Record<string, string | undefined>): Started {
   const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-'), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, [built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.CITED_NODE_ARGS?.split(" ").filter(Boolean) ?? []), built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
   const onData = (d: string) => {

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { commands as allCommands, type Command } from '../../commands/index.js';
 import { Cooldown, defaultCooldown, type CooldownOptions } from './cooldown.js';
 import { handleInteraction, handleMessage } from './handlers.js';
+import { WorkQueue } from './work-queue.js';
 import type { HandlerContext } from './context.js';
 import { discordAnswerMessages, postPendingReviews } from './reports.js';
 import { noMentions } from './send.js';
@@ -19,6 +20,8 @@ export interface BotOptions {
   logger: Logger;
   /** Base URL of the REST API (DISCORD_API_URL); Discord's own when unset. */
   apiUrl?: string;
+  /** discord.js's global REST budget (DISCORD_REQUESTS_PER_SECOND), default 50. */
+  requestsPerSecond?: number;
   cooldown?: CooldownOptions;
   /** Review channel for reports (MOD_CHANNEL_ID) and moderator role (MOD_ROLE_ID). */
   modChannelId?: string;
@@ -44,7 +47,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     partials: [Partials.Channel], // DM channels arrive uncached
     allowedMentions: noMentions,
-    ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+    rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), globalRequestsPerSecond: options.requestsPerSecond ?? 50 },
   });
   const ctx: HandlerContext = {
     app: options.app,
@@ -55,6 +58,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client,
     inFlight: 0,
     busyAfter: options.busyAfter ?? 20,
+    queue: new WorkQueue(),
     ...(options.modChannelId ? { modChannelId: options.modChannelId } : {}),
     ...(options.modRoleId ? { modRoleId: options.modRoleId } : {}),
   };

@@ -3,6 +3,7 @@
  * acting (and whether they moderate) and what their server must not be shown.
  */
 import { PermissionFlagsBits, type Client, type Interaction } from 'discord.js';
+import type { WorkQueue } from './work-queue.js';
 import type { Answer, Cited, Exclusions } from '../cited.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
@@ -27,6 +28,8 @@ export interface HandlerContext {
   inFlight: number;
   /** With more interactions than this in hand, acknowledge (defer) first and answer after. */
   busyAfter: number;
+  /** Answers' CPU work, one at a time, letting acknowledgements through between them. */
+  queue: WorkQueue;
 }
 
 /** Direct messages have no server: they share one place in the store, where nobody moderates. */

@@ -14,6 +14,7 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { citedError } from '../core/errors.js';
+import type { Exclusions } from '../cited.js';
 import { findCommandIn, summarize, type Attachment, type CommandInput } from '../../commands/index.js';
 import { FIND_SOURCES, REPORT_ANSWER } from './definitions.js';
 import { parseCustomId } from './custom-ids.js';
@@ -60,10 +61,9 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
     const value = interaction.options.get(option.name)?.value;
     if (value !== undefined) input[option.name] = value;
   }
-  const exclude = await exclusionsFor(ctx, interaction.guildId);
-  const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), moderation: ctx.app.moderation, exclude };
   const privately = input.private === true || command.name === 'help' || command.moderatorsOnly === true || subcommand === 'add' || subcommand === 'remove';
-  const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
+  const base = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), moderation: ctx.app.moderation };
+  const reply = await withDeferral(interaction, (exclude) => command.run(input, { ...base, exclude }), privately, ctx);
   const id = await send(interaction, renderReply(reply));
   if (id && reply.kind === 'answer') {
     const source = typeof input.source === 'string' ? input.source : null;
@@ -90,8 +90,7 @@ async function messageCommand(interaction: MessageContextMenuCommandInteraction,
     await send(interaction, notice('That message has no text to check (only attachments or embeds).'));
     return;
   }
-  const exclude = await exclusionsFor(ctx, interaction.guildId);
-  const answer = await withDeferral(interaction, () => cited(ctx).ask(claim, { exclude }), false, ctx);
+  const answer = await withDeferral(interaction, (exclude) => cited(ctx).ask(claim, { exclude }), false, ctx);
   const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”` });
   const id = await send(interaction, { ...view, ephemeral: false });
   if (id) await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, offset: 0 }, answer);
@@ -182,11 +181,17 @@ function cooldownText(seconds: number): string {
 }
 
 /**
- * Runs a command; if it has not finished within `deferAfterMs`, or many interactions are in hand
- * (`busyAfter`), acknowledges the interaction first (Discord's 3-second window), so a slow or queued
- * answer is still delivered.
+ * Runs a command (its CPU work through the bot's work queue) with the server's exclusions; if it
+ * has not finished within `deferAfterMs`, or many interactions are in hand (`busyAfter`),
+ * acknowledges the interaction first (Discord's 3-second window), so a slow or queued answer is
+ * still delivered.
  */
-async function withDeferral<T>(interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction, work: () => T | Promise<T>, ephemeral: boolean, ctx: HandlerContext): Promise<T> {
+async function withDeferral<T>(
+  interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
+  work: (exclude: Exclusions) => T | Promise<T>,
+  ephemeral: boolean,
+  ctx: HandlerContext,
+): Promise<T> {
   // Under a burst, the queue ahead of this interaction could outlast the window: acknowledge now.
   if (ctx.inFlight > ctx.busyAfter) await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   let deferring: Promise<unknown> | null = null;
@@ -194,7 +199,8 @@ async function withDeferral<T>(interaction: ChatInputCommandInteraction | Messag
     deferring = interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}).catch((e: unknown) => ctx.logger.warn({ err: e }, 'defer failed'));
   }, ctx.deferAfterMs);
   try {
-    return await work();
+    const exclude = await exclusionsFor(ctx, interaction.guildId);
+    return await ctx.queue.run(() => work(exclude));
   } finally {
     clearTimeout(timer);
     if (deferring) await deferring;
