@@ -69,7 +69,9 @@ export interface Started {
 export function startScript(script: string, env: Record<string, string | undefined>): Started {
   const merged: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-'), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, [...(process.env.CITED_NODE_ARGS?.split(" ").filter(Boolean) ?? []), built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+  // CITED_NODE_ARGS passes Node flags to the started process, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile the bot under bench:load.
+  const nodeArgs = process.env['CITED_NODE_ARGS']?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, built(script)], { cwd: emptyDir(), env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const waiters: { pattern: RegExp; resolve: (s: string) => void }[] = [];
   const onData = (d: string) => {
