@@ -212,6 +212,7 @@ export class SentenceIndex {
     });
     const order = postings.filter((p) => p !== null).sort((a, b) => b.bound - a.bound || a.q - b.q);
     let remaining = order.reduce((sum, p) => sum + p.bound, 0);
+    let seen = 0;
     let count = 0;
     let adding = true;
     let read = 0;
@@ -247,7 +248,9 @@ export class SentenceIndex {
           mask[d] = (mask[d]! | bit) >>> 0;
         }
       }
-      if (adding && !exhaustive && remaining > 0 && count > poolSize) {
+      seen += list.bound;
+      // No score can exceed the bounds of the terms seen so far: only when those outweigh the rest is a selection worth making.
+      if (adding && !exhaustive && remaining > 0 && remaining < seen && count > poolSize) {
         for (let i = 0; i < count; i++) buffer[i] = score[touched[i]!]!;
         if (remaining < kthLargest(buffer, count, poolSize)) adding = false;
       }
