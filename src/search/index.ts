@@ -34,6 +34,21 @@ export interface IndexInput {
   titles: string[][];
 }
 
+/** Sentences as term numbers: what `fromTermIds` builds from. */
+export interface TermIdInput {
+  /** Term of each term number. */
+  terms: string[];
+  /** The term numbers of every sentence, one after another. */
+  occurrences: Uint32Array;
+  /** Per sentence, where its term numbers end in `occurrences`. */
+  docEnds: Uint32Array;
+  /** Per sentence, its article and its paragraph (numbered across the corpus). */
+  article: Uint32Array;
+  paragraph: Uint32Array;
+  /** Per article, the terms of its title. */
+  titles: string[][];
+}
+
 /** The index as flat arrays (what a snapshot stores). */
 export interface IndexArrays {
   /** Term of each term id. */
@@ -111,53 +126,82 @@ export class SentenceIndex {
     this.bounds = new Float64Array(arrays.terms.length).fill(-1);
   }
 
-  /** Builds the index of a corpus's sentences. */
+  /** Builds the index of sentences given as terms (tests and small inputs; see fromTermIds). */
   static build(input: IndexInput, options: IndexOptions): SentenceIndex {
-    const { docs } = input;
-    const lengths = new Uint16Array(docs.length);
-    const articleOf = new Uint32Array(docs.length);
-    const paragraphOf = new Uint32Array(docs.length);
     const termIds = new Map<string, number>();
+    const id = (term: string) => {
+      let n = termIds.get(term);
+      if (n === undefined) termIds.set(term, (n = termIds.size));
+      return n;
+    };
+    const occurrences = Uint32Array.from(input.docs.flatMap((doc) => doc.terms.map(id)));
+    let end = 0;
+    const docEnds = Uint32Array.from(input.docs, (doc) => (end += doc.terms.length));
+    return SentenceIndex.fromTermIds(
+      {
+        terms: [...termIds.keys()],
+        occurrences,
+        docEnds,
+        article: Uint32Array.from(input.docs, (doc) => doc.article),
+        paragraph: Uint32Array.from(input.docs, (doc) => doc.paragraph),
+        titles: input.titles,
+      },
+      options,
+    );
+  }
 
-    // Pass 1: count postings per term.
-    const counts: number[] = [];
-    const perDoc: Map<number, number>[] = docs.map((doc, d) => {
-      lengths[d] = Math.min(doc.terms.length, 0xffff);
-      articleOf[d] = doc.article;
-      paragraphOf[d] = doc.paragraph;
-      const tf = new Map<number, number>();
-      for (const term of doc.terms) {
-        let id = termIds.get(term);
-        if (id === undefined) {
-          id = termIds.size;
-          termIds.set(term, id);
-          counts.push(0);
+  /**
+   * Builds the index from term numbers: flat arrays in, flat arrays out, no object per sentence
+   * (a million sentences would otherwise mean a million small maps to build and collect).
+   */
+  static fromTermIds(input: TermIdInput, options: IndexOptions): SentenceIndex {
+    const { occurrences, docEnds } = input;
+    const docCount = docEnds.length;
+    const termCount = input.terms.length;
+    const lengths = new Uint16Array(docCount);
+    // Pass 1: postings per term (a term repeated in a sentence is one posting).
+    const counts = new Uint32Array(termCount);
+    const lastDoc = new Int32Array(termCount).fill(-1);
+    let from = 0;
+    for (let d = 0; d < docCount; d++) {
+      const to = docEnds[d]!;
+      lengths[d] = Math.min(to - from, 0xffff);
+      for (let i = from; i < to; i++) {
+        const t = occurrences[i]!;
+        if (lastDoc[t] !== d) {
+          lastDoc[t] = d;
+          counts[t]!++;
         }
-        tf.set(id, (tf.get(id) ?? 0) + 1);
       }
-      for (const id of tf.keys()) counts[id]!++;
-      return tf;
-    });
-    let total = 0;
-    const offsets = new Uint32Array(counts.length + 1);
-    counts.forEach((c, id) => {
-      offsets[id] = total;
-      total += c;
-    });
-    offsets[counts.length] = total;
+      from = to;
+    }
+    const offsets = new Uint32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) offsets[t + 1] = offsets[t]! + counts[t]!;
+    const total = offsets[termCount]!;
 
-    // Pass 2: fill postings in doc order, so every list comes out sorted.
+    // Pass 2: fill postings in doc order, so every list comes out sorted; a repeat adds to its posting's frequency.
     const postings = new Uint32Array(total);
     const freqs = new Uint16Array(total);
-    const fill = offsets.slice(0, counts.length);
-    perDoc.forEach((tf, d) => {
-      for (const [id, f] of tf) {
-        const at = fill[id]!++;
-        postings[at] = d;
-        freqs[at] = Math.min(f, 0xffff);
+    const fill = offsets.slice(0, termCount);
+    lastDoc.fill(-1);
+    from = 0;
+    for (let d = 0; d < docCount; d++) {
+      const to = docEnds[d]!;
+      for (let i = from; i < to; i++) {
+        const t = occurrences[i]!;
+        if (lastDoc[t] !== d) {
+          lastDoc[t] = d;
+          const at = fill[t]!++;
+          postings[at] = d;
+          freqs[at] = 1;
+        } else {
+          const at = fill[t]! - 1;
+          if (freqs[at]! < 0xffff) freqs[at]!++;
+        }
       }
-    });
-    return new SentenceIndex({ terms: [...termIds.keys()], offsets, docs: postings, freqs, lengths, articleOf, paragraphOf, titles: input.titles }, options);
+      from = to;
+    }
+    return new SentenceIndex({ terms: input.terms, offsets, docs: postings, freqs, lengths, articleOf: input.article, paragraphOf: input.paragraph, titles: input.titles }, options);
   }
 
   /** Everything the index is made of, for a snapshot. */

@@ -79,23 +79,45 @@ export class Searcher {
     this.variants = new Variants(vocabulary, aliases);
   }
 
-  /** Analyses nothing again: indexes the corpus's analysed sentences. */
+  /**
+   * Analyses nothing again: indexes the corpus's analysed sentences. One pass over every token
+   * folds it (once per distinct word form, not per token) and counts the vocabulary; the index is
+   * then built from numbers, so the millions of tokens of a large corpus are hashed once each.
+   */
   static build(corpus: LoadedCorpus, aliases: AliasRules, options: SearchOptions): Searcher {
     const acronyms = new Acronyms();
     for (const { tokens } of corpus.analyzed) acronyms.learn(tokens);
-    const searcher = new Searcher(buildVocabulary(corpus), aliases, acronyms, corpus.analyzed.map((a) => a.sentence), options);
+    const folds = foldCorpus(corpus);
+    const searcher = new Searcher(folds.vocabulary, aliases, acronyms, corpus.analyzed.map((a) => a.sentence), options);
+    // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
+    const termIds = new Map<string, number>();
+    const termOfFold = Uint32Array.from(folds.forms, (form) => {
+      const term = termOf(searcher.variants.canonical(form));
+      let id = termIds.get(term);
+      if (id === undefined) termIds.set(term, (id = termIds.size));
+      return id;
+    });
     const articleNumber = new Map(corpus.articles.map((a, i) => [a.id, i]));
+    const docs = corpus.analyzed.length;
+    const article = new Uint32Array(docs);
+    const paragraph = new Uint32Array(docs);
     // Paragraphs numbered across the corpus, so neighbours in different articles never meet.
-    let paragraph = -1;
+    let current = -1;
     let previous = '';
-    searcher.index = SentenceIndex.build(
+    corpus.analyzed.forEach(({ sentence }, d) => {
+      const key = `${sentence.articleId}\u0000${sentence.paragraph}`;
+      if (key !== previous) current++;
+      previous = key;
+      article[d] = articleNumber.get(sentence.articleId)!;
+      paragraph[d] = current;
+    });
+    searcher.index = SentenceIndex.fromTermIds(
       {
-        docs: corpus.analyzed.map(({ sentence, tokens }) => {
-          const key = `${sentence.articleId}\u0000${sentence.paragraph}`;
-          if (key !== previous) paragraph++;
-          previous = key;
-          return { terms: searcher.termsOf(tokens), article: articleNumber.get(sentence.articleId)!, paragraph };
-        }),
+        terms: [...termIds.keys()],
+        occurrences: folds.occurrences.map((fold) => termOfFold[fold]!),
+        docEnds: folds.docEnds,
+        article,
+        paragraph,
         titles: corpus.titles.map((tokens) => searcher.termsOf(tokens)),
       },
       options,
@@ -232,18 +254,65 @@ export class Searcher {
   }
 }
 
-function buildVocabulary(corpus: LoadedCorpus): Vocabulary {
-  const counts = new Map<string, number>();
-  const capitalised = new Set<string>();
-  const lower = new Set<string>();
-  for (const { tokens } of corpus.analyzed) {
+interface CorpusFolds {
+  /** Distinct folded forms; a form's position is its fold number. */
+  forms: string[];
+  /** Fold numbers of every searchable token of every sentence, in order. */
+  occurrences: Uint32Array;
+  /** Per sentence, where its occurrences end. */
+  docEnds: Uint32Array;
+  vocabulary: Vocabulary;
+}
+
+/** Every token folded (by a lookup per token: the fold itself runs once per distinct word form), and the vocabulary counted. */
+function foldCorpus(corpus: LoadedCorpus): CorpusFolds {
+  const forms: string[] = [];
+  const formNumber = new Map<string, number>();
+  // Per kind of token (see foldToken), normal form → fold number, or -1 for a token that carries nothing.
+  const byKind = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  let counts = new Uint32Array(1024);
+  let capitalised = new Uint8Array(1024);
+  const total = corpus.analyzed.reduce((sum, a) => sum + a.tokens.length, 0);
+  const occurrences = new Uint32Array(total);
+  const docEnds = new Uint32Array(corpus.analyzed.length);
+  let n = 0;
+  corpus.analyzed.forEach(({ tokens }, d) => {
     for (const token of tokens) {
-      const folded = foldToken(token);
-      if (folded === null || token.kind !== 'word') continue;
-      counts.set(folded, (counts.get(folded) ?? 0) + 1);
-      (token.capitalised ? capitalised : lower).add(folded);
+      const known = byKind[token.kind === 'number' ? 0 : token.stop ? 1 : 2]!;
+      let fold = known.get(token.normal);
+      if (fold === undefined) {
+        const folded = foldToken(token);
+        fold = folded === null ? -1 : (formNumber.get(folded) ?? -1);
+        if (folded !== null && fold < 0) {
+          fold = forms.length;
+          forms.push(folded);
+          formNumber.set(folded, fold);
+          if (fold >= counts.length) {
+            counts = grow(counts, counts.length * 2);
+            capitalised = grow(capitalised, capitalised.length * 2);
+          }
+        }
+        known.set(token.normal, fold);
+      }
+      if (fold < 0) continue;
+      occurrences[n++] = fold;
+      if (token.kind !== 'word') continue;
+      counts[fold]!++;
+      // Bit 0: seen capitalised; bit 1: seen in lower case. A name is only ever capitalised.
+      capitalised[fold]! |= token.capitalised ? 1 : 2;
     }
-  }
-  const names = new Set([...capitalised].filter((w) => !lower.has(w)));
-  return { counts, names };
+    docEnds[d] = n;
+  });
+  const vocabulary: Vocabulary = { counts: new Map(), names: new Set() };
+  forms.forEach((form, fold) => {
+    if (counts[fold]! > 0) vocabulary.counts.set(form, counts[fold]!);
+    if (capitalised[fold] === 1) vocabulary.names.add(form);
+  });
+  return { forms, occurrences: occurrences.subarray(0, n), docEnds, vocabulary };
+}
+
+function grow<T extends Uint32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array);
+  return bigger;
 }
