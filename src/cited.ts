@@ -15,6 +15,7 @@ import { Searcher, type SearchOptions, type SearchResult } from './search/search
 import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
+import { SearcherBuilder } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
 import { fingerprint, readSnapshot, writeSnapshot } from './snapshot.js';
@@ -150,20 +151,27 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   const aliases = readAliases(corpusDir, aliasWarnings);
 
   // From the snapshot when it is current; otherwise from the articles, then saved for next time.
-  let loaded: { articles: Article[]; warnings: LoadWarning[]; searcher: Searcher } | null = null;
+  let loaded: { articles: Article[]; warnings: LoadWarning[]; searcher: Searcher; sentences: Sentence[] } | null = null;
   let loadedFrom: Cited['loadedFrom'] = 'corpus';
   const print = options.snapshot ? fingerprint(corpusDir, { maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate }) : '';
   if (options.snapshot) {
     const read = readSnapshot(options.snapshot, print);
     if (read.ok) {
       const { articles, warnings, searcher } = read.data;
-      loaded = { articles, warnings, searcher: Searcher.restore(searcher, quotable(articles), aliases, searchOptions) };
+      const sentences = quotable(articles);
+      loaded = { articles, warnings, sentences, searcher: Searcher.restore(searcher, sentences, aliases, searchOptions) };
       loadedFrom = 'snapshot';
     } else if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
   }
   if (!loaded) {
-    const corpus = await loadCorpus(corpusDir, { ...options, parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) } });
-    loaded = { articles: corpus.articles, warnings: corpus.warnings, searcher: Searcher.build(corpus, aliases, searchOptions) };
+    // Each sentence is indexed as its article is analysed: the corpus's tokens are never all in memory.
+    const builder = new SearcherBuilder();
+    const corpus = await loadCorpus(corpusDir, {
+      ...options,
+      parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) },
+      onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
+    });
+    loaded = { articles: corpus.articles, warnings: corpus.warnings, sentences: quotable(corpus.articles), searcher: builder.finish(corpus.articles, corpus.titles, aliases, searchOptions) };
     if (options.snapshot) {
       try {
         writeSnapshot(options.snapshot, { articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() }, print);
@@ -177,8 +185,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   for (const warning of warnings) options.onWarning?.(warning);
 
   const byId = new Map(articles.map((a) => [a.id, a]));
-  const sentencesById = new Map(articles.flatMap((a) => a.sentences.map((s) => [s.id, s] as const)));
-  const figureIndex = new FigureIndex(quotable(articles), byId, searcher);
+  const figureIndex = new FigureIndex(loaded.sentences, byId, searcher);
   return {
     options,
     articles,
@@ -196,7 +203,9 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
     },
     search: (question, limit) => searcher.search(question, limit),
     figures: (topic, exclude) => figureIndex.find(topic ?? null, sentenceFilter(undefined, exclude)),
-    sentence: (id) => sentencesById.get(id),
+    // A sentence id is its article's id, '#', a hash (and '~n' for a repeat): found within its
+    // article, so a million-sentence corpus needs no map of every sentence.
+    sentence: (id) => byId.get(id.slice(0, id.lastIndexOf('#')))?.sentences.find((s) => s.id === id),
     figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
   };

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Article, ArticleMeta, LoadWarning, Sentence } from '../core/types.js';
 import { citedError, isCitedError } from '../core/errors.js';
 import { analyzeText, type SentenceSpan, type WordToken } from '../nlp/analysis.js';
-import { analyzeParagraphs, type ParallelOptions } from '../nlp/parallel.js';
+import { forEachAnalyzed, type ParallelOptions } from '../nlp/parallel.js';
 import { parseArticle } from './parse.js';
 import { readArticleFile } from './read-file.js';
 import { outletFromUrl } from './outlet.js';
@@ -27,6 +27,11 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
   /** Worker threads for the analysis (see nlp/parallel.ts). */
   parallel?: Partial<Omit<ParallelOptions, 'onDone'>>;
+  /**
+   * Takes each quotable sentence's tokens as its file is cut, in corpus order; `analyzed` then
+   * stays empty. How a large corpus is indexed without every token in memory at once.
+   */
+  onAnalyzed?: (sentence: AnalyzedSentence) => void;
 }
 
 /** A sentence with its word tokens, kept only while the index is built. */
@@ -37,7 +42,7 @@ export interface AnalyzedSentence {
 
 export interface LoadedCorpus {
   articles: Article[];
-  /** Sentences fit to quote (not excluded), in corpus order. */
+  /** Sentences fit to quote (not excluded), in corpus order; empty when `onAnalyzed` took them. */
   analyzed: AnalyzedSentence[];
   /** Word tokens of each article's title, same order as `articles`. */
   titles: WordToken[][];
@@ -45,8 +50,8 @@ export interface LoadedCorpus {
 }
 
 /**
- * Three steps: read and parse every file (here), analyse every paragraph (on worker threads when
- * the corpus is large, see nlp/parallel.ts), then cut the analysed paragraphs into sentences.
+ * Two steps: read and parse every file (here), then analyse every paragraph (on worker threads when
+ * the corpus is large, see nlp/parallel.ts), cutting each file into sentences as its analysis comes in.
  */
 export async function loadCorpus(dir: string, options: LoadOptions): Promise<LoadedCorpus> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', dir);
@@ -70,37 +75,42 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
     else parsed.push(read);
   }
 
-  // Every paragraph of every file, in order, analysed in one go; progress is counted in files.
+  // Every paragraph of every file, in order, analysed in one go (on worker threads when large);
+  // each file is cut into sentences as soon as its last paragraph is analysed, and its tokens go
+  // on (to `onAnalyzed`, or into `analyzed`). Progress is counted in files.
   const lines = parsed.flatMap((p) => p.lines);
-  const fileEnds: number[] = [];
-  parsed.reduce((sum, p) => (fileEnds.push(sum + p.lines.length), sum + p.lines.length), 0);
-  let filesDone = 0;
-  options.onProgress?.(0, files.length);
-  const analysed = await analyzeParagraphs(lines, {
-    ...options.parallel,
-    onDone: (done) => {
-      while (filesDone < fileEnds.length && fileEnds[filesDone]! <= done) filesDone++;
-      options.onProgress?.(filesDone, files.length);
-    },
-  });
-  options.onProgress?.(files.length, files.length);
-
   const articles: Article[] = [];
   const analyzed: AnalyzedSentence[] = [];
   const titles: WordToken[][] = [];
-  let line = 0;
-  for (const file of parsed) {
-    const loaded = buildArticle(file, analysed.slice(line, line + file.lines.length), options);
-    line += file.lines.length;
-    for (const message of file.notes) warnings.push({ file: file.file, message });
-    if (loaded.analyzed.length === 0) {
-      warnings.push({ file: file.file, message: 'skipped: no sentences to quote in it' });
-      continue;
+  const take = options.onAnalyzed ?? ((a: AnalyzedSentence) => analyzed.push(a));
+  let filesDone = 0;
+  let spans: SentenceSpan[][] = [];
+  const finishFiles = () => {
+    while (filesDone < parsed.length && parsed[filesDone]!.lines.length === spans.length) {
+      const file = parsed[filesDone++]!;
+      const loaded = buildArticle(file, spans, options);
+      spans = [];
+      for (const message of file.notes) warnings.push({ file: file.file, message });
+      if (loaded.analyzed.length === 0) warnings.push({ file: file.file, message: 'skipped: no sentences to quote in it' });
+      else {
+        articles.push(loaded.article);
+        titles.push(loaded.article.title ? analyzeText(loaded.article.title) : []);
+        for (const a of loaded.analyzed) take(a);
+      }
+      options.onProgress?.(filesDone, files.length);
     }
-    articles.push(loaded.article);
-    analyzed.push(...loaded.analyzed);
-    titles.push(loaded.article.title ? analyzeText(loaded.article.title) : []);
-  }
+  };
+  options.onProgress?.(0, files.length);
+  finishFiles(); // files with no paragraphs at the start
+  await forEachAnalyzed(
+    lines,
+    (paragraph) => {
+      spans.push(paragraph);
+      finishFiles();
+    },
+    options.parallel,
+  );
+  options.onProgress?.(files.length, files.length);
   for (const id of sources.keys()) {
     if (!articles.some((a) => a.id === id)) warnings.push({ file: SOURCES_FILE, message: `"${id}" names no article in the corpus` });
   }

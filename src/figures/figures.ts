@@ -64,16 +64,15 @@ const DEATH_TERMS = new Set(['death', 'dead', 'die', 'casualti', 'kill', 'fatal'
 
 export class FigureIndex {
   private cache: Figure[] | null = null;
-  private readonly sentenceOf: Map<string, Sentence>;
+  /** The sentences with figures, by id (filled as the figures are extracted). */
+  private readonly sentenceOf = new Map<string, Sentence>();
 
   constructor(
     private readonly sentences: readonly Sentence[],
     private readonly articles: ReadonlyMap<string, Article>,
     private readonly searcher: Searcher,
     private readonly options: FigureOptions = defaultFigureOptions,
-  ) {
-    this.sentenceOf = new Map(sentences.map((s) => [s.id, s]));
-  }
+  ) {}
 
   /** Every figure in the corpus, in corpus order (extracted on first use, then kept). */
   all(): Figure[] {
@@ -83,6 +82,7 @@ export class FigureIndex {
         if (!/\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b/i.test(sentence.text)) continue;
         const { id: articleId, title, date, url, outlet } = this.articles.get(sentence.articleId)!;
         for (const figure of extractFigures(sentence.text, tagText(sentence.text))) {
+          this.sentenceOf.set(sentence.id, sentence);
           this.cache.push({ ...figure, sentence: sentence.text, sentenceId: sentence.id, source: { articleId, title, date, url, outlet }, key: groupKey(figure, sentence.text) });
         }
       }

@@ -40,40 +40,61 @@ const CHUNK_CHARS = 200_000;
 
 /** The same as `texts.map(analyzeParagraph)`, on worker threads when that pays. */
 export async function analyzeParagraphs(texts: readonly string[], options: Partial<ParallelOptions> = {}): Promise<SentenceSpan[][]> {
+  const results: SentenceSpan[][] = new Array(texts.length);
+  await forEachAnalyzed(texts, (spans, i) => (results[i] = spans), options);
+  return results;
+}
+
+/**
+ * Hands every text's analysis to `visit`, in order, on worker threads when that pays. Nothing is
+ * kept: a chunk that comes back early waits as compact columns, and its token objects exist only
+ * while `visit` takes them — a million sentences' tokens at once would not fit in the heap.
+ */
+export async function forEachAnalyzed(texts: readonly string[], visit: (spans: SentenceSpan[], index: number) => void, options: Partial<ParallelOptions> = {}): Promise<void> {
   const { workers, minChars, onDone, onNote } = { ...defaultParallelOptions, ...options };
   const chars = texts.reduce((sum, t) => sum + t.length, 0);
   const script = options.script ?? workerScript();
-  if (workers <= 0 || chars < minChars) return analyzeHere(texts, onDone);
+  const here = (from: number) => {
+    for (let i = from; i < texts.length; i++) {
+      visit(analyzeParagraph(texts[i]!), i);
+      onDone?.(i + 1, texts.length);
+    }
+  };
+  if (workers <= 0 || chars < minChars) return here(0);
   if (script === null) {
     onNote?.('parallel analysis unavailable (no compiled worker; run `npm run build`): analysing in one thread');
-    return analyzeHere(texts, onDone);
+    return here(0);
   }
   const chunks = chunk(texts);
-  const results: SentenceSpan[][] = new Array(texts.length);
-  let done = 0;
+  // Chunks back from the workers but not yet visited (an earlier one is still out).
+  const waiting = new Map<number, TokenColumns>();
+  let next = 0;
+  const visitChunk = (columns: TokenColumns | undefined) => {
+    const [from, to] = chunks[next]!;
+    waiting.delete(next);
+    const analysed = columns ? decodeParagraphs(columns) : texts.slice(from, to).map((text) => analyzeParagraph(text));
+    analysed.forEach((spans, i) => visit(spans, from + i));
+    next++;
+    onDone?.(to, texts.length);
+  };
+  // An error thrown by `visit` is the caller's, not a worker's: it is passed on, not retried.
+  let visitError: unknown = null;
   try {
     await runWorkers(script, Math.min(workers, chunks.length), chunks, texts, (c, columns) => {
-      const [from] = chunks[c]!;
-      decodeParagraphs(columns).forEach((spans, i) => (results[from + i] = spans));
-      done += chunks[c]![1] - from;
-      onDone?.(done, texts.length);
+      waiting.set(c, columns);
+      try {
+        while (waiting.has(next)) visitChunk(waiting.get(next));
+      } catch (error) {
+        visitError = error;
+        throw error;
+      }
     });
-    return results;
   } catch (error) {
+    if (visitError !== null) throw visitError;
     onNote?.(`parallel analysis failed (${(error as Error).message}): analysing the rest in one thread`);
-    // Chunks that came back are kept; the rest are analysed here.
-    for (let i = 0; i < texts.length; i++) if (results[i] === undefined) results[i] = analyzeParagraph(texts[i]!);
-    onDone?.(texts.length, texts.length);
-    return results;
+    // Chunks that came back are used; the rest are analysed here.
+    while (next < chunks.length) visitChunk(waiting.get(next));
   }
-}
-
-function analyzeHere(texts: readonly string[], onDone?: (done: number, total: number) => void): SentenceSpan[][] {
-  return texts.map((text, i) => {
-    const spans = analyzeParagraph(text);
-    onDone?.(i + 1, texts.length);
-    return spans;
-  });
 }
 
 /** [from, to) ranges of about CHUNK_CHARS characters each. */

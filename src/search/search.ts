@@ -7,7 +7,6 @@ import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, termOf } from '../nlp/terms.js';
-import type { LoadedCorpus } from '../corpus/load.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
@@ -79,49 +78,15 @@ export class Searcher {
     this.variants = new Variants(vocabulary, aliases);
   }
 
-  /**
-   * Analyses nothing again: indexes the corpus's analysed sentences. One pass over every token
-   * folds it (once per distinct word form, not per token) and counts the vocabulary; the index is
-   * then built from numbers, so the millions of tokens of a large corpus are hashed once each.
-   */
-  static build(corpus: LoadedCorpus, aliases: AliasRules, options: SearchOptions): Searcher {
-    const acronyms = new Acronyms();
-    for (const { tokens } of corpus.analyzed) acronyms.learn(tokens);
-    const folds = foldCorpus(corpus);
-    const searcher = new Searcher(folds.vocabulary, aliases, acronyms, corpus.analyzed.map((a) => a.sentence), options);
-    // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
-    const termIds = new Map<string, number>();
-    const termOfFold = Uint32Array.from(folds.forms, (form) => {
-      const term = termOf(searcher.variants.canonical(form));
-      let id = termIds.get(term);
-      if (id === undefined) termIds.set(term, (id = termIds.size));
-      return id;
-    });
-    const articleNumber = new Map(corpus.articles.map((a, i) => [a.id, i]));
-    const docs = corpus.analyzed.length;
-    const article = new Uint32Array(docs);
-    const paragraph = new Uint32Array(docs);
-    // Paragraphs numbered across the corpus, so neighbours in different articles never meet.
-    let current = -1;
-    let previous = '';
-    corpus.analyzed.forEach(({ sentence }, d) => {
-      const key = `${sentence.articleId}\u0000${sentence.paragraph}`;
-      if (key !== previous) current++;
-      previous = key;
-      article[d] = articleNumber.get(sentence.articleId)!;
-      paragraph[d] = current;
-    });
-    searcher.index = SentenceIndex.fromTermIds(
-      {
-        terms: [...termIds.keys()],
-        occurrences: folds.occurrences.map((fold) => termOfFold[fold]!),
-        docEnds: folds.docEnds,
-        article,
-        paragraph,
-        titles: corpus.titles.map((tokens) => searcher.termsOf(tokens)),
-      },
-      options,
-    );
+  /** A Searcher from what a SearcherBuilder gathered (builder.ts); `index` makes its index once its variants are known. */
+  static assemble(
+    parts: { vocabulary: Vocabulary; acronyms: Acronyms; sentences: Sentence[] },
+    aliases: AliasRules,
+    options: SearchOptions,
+    index: (searcher: Searcher) => SentenceIndex,
+  ): Searcher {
+    const searcher = new Searcher(parts.vocabulary, aliases, parts.acronyms, parts.sentences, options);
+    searcher.index = index(searcher);
     return searcher;
   }
 
@@ -252,67 +217,4 @@ export class Searcher {
   get size(): number {
     return this.index.size;
   }
-}
-
-interface CorpusFolds {
-  /** Distinct folded forms; a form's position is its fold number. */
-  forms: string[];
-  /** Fold numbers of every searchable token of every sentence, in order. */
-  occurrences: Uint32Array;
-  /** Per sentence, where its occurrences end. */
-  docEnds: Uint32Array;
-  vocabulary: Vocabulary;
-}
-
-/** Every token folded (by a lookup per token: the fold itself runs once per distinct word form), and the vocabulary counted. */
-function foldCorpus(corpus: LoadedCorpus): CorpusFolds {
-  const forms: string[] = [];
-  const formNumber = new Map<string, number>();
-  // Per kind of token (see foldToken), normal form → fold number, or -1 for a token that carries nothing.
-  const byKind = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
-  let counts = new Uint32Array(1024);
-  let capitalised = new Uint8Array(1024);
-  const total = corpus.analyzed.reduce((sum, a) => sum + a.tokens.length, 0);
-  const occurrences = new Uint32Array(total);
-  const docEnds = new Uint32Array(corpus.analyzed.length);
-  let n = 0;
-  corpus.analyzed.forEach(({ tokens }, d) => {
-    for (const token of tokens) {
-      const known = byKind[token.kind === 'number' ? 0 : token.stop ? 1 : 2]!;
-      let fold = known.get(token.normal);
-      if (fold === undefined) {
-        const folded = foldToken(token);
-        fold = folded === null ? -1 : (formNumber.get(folded) ?? -1);
-        if (folded !== null && fold < 0) {
-          fold = forms.length;
-          forms.push(folded);
-          formNumber.set(folded, fold);
-          if (fold >= counts.length) {
-            counts = grow(counts, counts.length * 2);
-            capitalised = grow(capitalised, capitalised.length * 2);
-          }
-        }
-        known.set(token.normal, fold);
-      }
-      if (fold < 0) continue;
-      occurrences[n++] = fold;
-      if (token.kind !== 'word') continue;
-      counts[fold]!++;
-      // Bit 0: seen capitalised; bit 1: seen in lower case. A name is only ever capitalised.
-      capitalised[fold]! |= token.capitalised ? 1 : 2;
-    }
-    docEnds[d] = n;
-  });
-  const vocabulary: Vocabulary = { counts: new Map(), names: new Set() };
-  forms.forEach((form, fold) => {
-    if (counts[fold]! > 0) vocabulary.counts.set(form, counts[fold]!);
-    if (capitalised[fold] === 1) vocabulary.names.add(form);
-  });
-  return { forms, occurrences: occurrences.subarray(0, n), docEnds, vocabulary };
-}
-
-function grow<T extends Uint32Array | Uint8Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length);
-  bigger.set(array);
-  return bigger;
 }

@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeParagraph } from '../../src/nlp/analysis.js';
-import { analyzeParagraphs } from '../../src/nlp/parallel.js';
+import { forEachAnalyzed } from '../../src/nlp/parallel.js';
+import { SearcherBuilder } from '../../src/search/builder.js';
 import { Searcher } from '../../src/search/search.js';
 import { defaults } from '../../src/cited.js';
 import { noAliases } from '../../src/search/variants.js';
 import { readSnapshot, writeSnapshot } from '../../src/snapshot.js';
-import type { LoadedCorpus } from '../../src/corpus/load.js';
 import type { Article, Sentence } from '../../src/core/types.js';
 import { fts5Query, fts5Search, winkBm25Search } from '../eval/engines.js';
 
@@ -33,6 +33,8 @@ export interface BenchEngine {
    */
   prepare?(sentences: readonly string[]): unknown;
   build(sentences: readonly string[], prepared?: unknown): Built | Promise<Built>;
+  /** Why the JavaScript heap does not measure this engine's index (it lives elsewhere), if it does not. */
+  heapNote?: string;
 }
 
 /** Raw wink-nlp analysis of the same text: the floor for any wink-based ingest. */
@@ -69,21 +71,21 @@ export const cited: BenchEngine = {
   },
   async build(sentences, prepared) {
     const corpus = prepared as BenchCorpus;
-    // Analysed as createCited analyses a corpus: on worker threads, one per core.
-    const analysed = await analyzeParagraphs(sentences);
     const articles: Article[] = [];
-    const analyzed: LoadedCorpus['analyzed'] = [];
-    sentences.forEach((text, i) => {
+    const builder = new SearcherBuilder();
+    // Analysed and indexed as createCited does a corpus: on worker threads, one per core, each
+    // sentence indexed as its analysis comes in.
+    await forEachAnalyzed(sentences, (spans, i) => {
       const a = Math.floor(i / PER_ARTICLE);
       const articleId = `a${a}`;
       if (i % PER_ARTICLE === 0) articles.push({ id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text: corpus.texts[a]!, sentences: [], metaOrigin: {} });
       const start = corpus.starts[i]!;
-      const sentence: Sentence = { id: String(i), articleId, position: i % PER_ARTICLE, paragraph: i % PER_ARTICLE, text, start, end: start + text.length };
-      const spans = analysed[i]!;
-      analyzed.push({ sentence, tokens: spans.length === 1 ? spans[0]!.tokens : spans.flatMap((s) => s.tokens) });
+      const sentence: Sentence = { id: String(i), articleId, position: i % PER_ARTICLE, paragraph: i % PER_ARTICLE, text: sentences[i]!, start, end: start + sentences[i]!.length };
+      articles.at(-1)!.sentences.push(sentence);
+      builder.add(sentence, spans.length === 1 ? spans[0]!.tokens : spans.flatMap((s) => s.tokens));
     });
     const options = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
-    const searcher = Searcher.build({ articles, analyzed, titles: articles.map(() => []), warnings: [] }, noAliases, options);
+    const searcher = builder.finish(articles, articles.map(() => []), noAliases, options);
     const built = (engine: Searcher, list: Article[]): Built => ({
       query: (q, limit) => engine.search(q, limit).hits.map((h) => Number(h.sentence.id)),
       // Cold start: the index snapshot written to disk, then read back as `npm start` does.
@@ -99,11 +101,6 @@ export const cited: BenchEngine = {
         };
       },
     });
-    const byId = new Map(articles.map((a) => [a.id, a]));
-    for (const { sentence } of analyzed) byId.get(sentence.articleId)!.sentences.push(sentence);
-    // The tokens are needed only while building (as in createCited); let them go (closures here keep this scope).
-    analyzed.length = 0;
-    analysed.length = 0;
     return built(searcher, articles);
   },
 };
@@ -132,6 +129,7 @@ export const miniSearch: BenchEngine = {
 
 export const fts5: BenchEngine = {
   name: 'fts5',
+  heapNote: "heap n/a: the index lives in SQLite's own memory and file, outside the JavaScript heap",
   build(sentences) {
     const dir = mkdtempSync(join(tmpdir(), 'cited-bench-fts5-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));

@@ -57,8 +57,9 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
     return { result: { ingest_s: null, heap_bytes: null, heap_bytes_per_posting: null, query_p50_ms: null, query_p99_ms: null, cold_start_s: null, top10_overlap_with_cited: null, note: `failed: ${String(error)}` }, tops: [] };
   }
   const ingest = (performance.now() - started) / 1000;
-  const heapBytes = heap() - before;
   const notes: string[] = [];
+  const heapBytes = engine.heapNote === undefined ? heap() - before : null;
+  if (engine.heapNote !== undefined) notes.push(engine.heapNote);
   if (ingest * 1000 > bound) notes.push(`ingest took longer than the ${bound / 1000} s time bound`);
   log(`${engine.name}: ${queryCount} queries…`);
   const latencies: number[] = [];
@@ -96,7 +97,7 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
       }, 0) / tops.length
     : null;
   return {
-    result: { ingest_s: ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
+    result: { ingest_s: ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes === null ? null : heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
     tops,
   };
 }

@@ -1,0 +1,138 @@
+/**
+ * Builds a Searcher from analysed sentences handed over one at a time, in corpus order, keeping
+ * none of their tokens: each token becomes a number (its folded form's) as it arrives, and the
+ * vocabulary, acronyms and sentence layout are counted on the way. `finish` turns the fold numbers
+ * into index terms (variant folding needs the whole vocabulary) and builds the index from flat
+ * arrays. A million-sentence corpus is indexed this way without holding its tokens at once.
+ */
+import type { Article, Sentence } from '../core/types.js';
+import type { WordToken } from '../nlp/analysis.js';
+import { foldToken, termOf } from '../nlp/terms.js';
+import type { LoadedCorpus } from '../corpus/load.js';
+import { Acronyms } from './acronyms.js';
+import { SentenceIndex } from './index.js';
+import { Searcher, type SearchOptions } from './search.js';
+import type { AliasRules, Vocabulary } from './variants.js';
+
+/** Indexes a loaded corpus whose tokens are all in hand (tests, small corpora). */
+export function buildSearcher(corpus: LoadedCorpus, aliases: AliasRules, options: SearchOptions): Searcher {
+  const builder = new SearcherBuilder();
+  for (const { sentence, tokens } of corpus.analyzed) builder.add(sentence, tokens);
+  return builder.finish(corpus.articles, corpus.titles, aliases, options);
+}
+
+export class SearcherBuilder {
+  private readonly acronyms = new Acronyms();
+  private readonly sentences: Sentence[] = [];
+  /** Distinct folded forms; a form's position is its fold number. */
+  private readonly forms: string[] = [];
+  private readonly formNumber = new Map<string, number>();
+  /** Per kind of token (number, stop word, word; see foldToken), normal form → fold number, or -1 for a token that carries nothing. */
+  private readonly known = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()];
+  /** Per fold number: occurrences as a word, and bit 0 seen capitalised, bit 1 seen in lower case (a name is only ever capitalised). */
+  private counts = new Uint32Array(1024);
+  private cases = new Uint8Array(1024);
+  /** Fold numbers of every searchable token, sentence after sentence. */
+  private occurrences = new Uint32Array(1 << 16);
+  private length = 0;
+  private docEnds = new Uint32Array(1024);
+  private article = new Uint32Array(1024);
+  private paragraph = new Uint32Array(1024);
+  private articles = -1;
+  private paragraphs = -1;
+  private previousArticle = '';
+  private previousParagraph = -1;
+
+  /** One quotable sentence with its word tokens (in corpus order); the tokens are not kept. */
+  add(sentence: Sentence, tokens: readonly WordToken[]): void {
+    this.acronyms.learn(tokens);
+    const d = this.sentences.length;
+    this.sentences.push(sentence);
+    if (d >= this.docEnds.length) {
+      this.docEnds = grow(this.docEnds, d * 2);
+      this.article = grow(this.article, d * 2);
+      this.paragraph = grow(this.paragraph, d * 2);
+    }
+    // Articles numbered as they come (the loader keeps exactly the articles with a quotable
+    // sentence, in this order); paragraphs numbered across the corpus, so neighbours in different articles never meet.
+    if (sentence.articleId !== this.previousArticle) {
+      this.articles++;
+      this.paragraphs++;
+    } else if (sentence.paragraph !== this.previousParagraph) this.paragraphs++;
+    this.previousArticle = sentence.articleId;
+    this.previousParagraph = sentence.paragraph;
+    this.article[d] = this.articles;
+    this.paragraph[d] = this.paragraphs;
+
+    if (this.length + tokens.length > this.occurrences.length) this.occurrences = grow(this.occurrences, Math.max(this.occurrences.length * 2, this.length + tokens.length));
+    for (const token of tokens) {
+      const fold = this.foldNumber(token);
+      if (fold < 0) continue;
+      this.occurrences[this.length++] = fold;
+      if (token.kind !== 'word') continue;
+      this.counts[fold]!++;
+      this.cases[fold]! |= token.capitalised ? 1 : 2;
+    }
+    this.docEnds[d] = this.length;
+  }
+
+  /** The Searcher over everything added; `articles` and `titles` are the loaded articles and their titles' tokens. */
+  finish(articles: readonly Article[], titles: readonly WordToken[][], aliases: AliasRules, options: SearchOptions): Searcher {
+    if (articles.length !== this.articles + 1 || titles.length !== articles.length) throw new Error('Cited: the articles do not match the sentences indexed');
+    const vocabulary: Vocabulary = { counts: new Map(), names: new Set() };
+    this.forms.forEach((form, fold) => {
+      if (this.counts[fold]! > 0) vocabulary.counts.set(form, this.counts[fold]!);
+      if (this.cases[fold] === 1) vocabulary.names.add(form);
+    });
+    const docs = this.sentences.length;
+    return Searcher.assemble({ vocabulary, acronyms: this.acronyms, sentences: this.sentences }, aliases, options, (searcher) => {
+      // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
+      const termIds = new Map<string, number>();
+      const termOfFold = Uint32Array.from(this.forms, (form) => {
+        const term = termOf(searcher.variants.canonical(form));
+        let id = termIds.get(term);
+        if (id === undefined) termIds.set(term, (id = termIds.size));
+        return id;
+      });
+      const occurrences = this.occurrences.subarray(0, this.length);
+      for (let i = 0; i < occurrences.length; i++) occurrences[i] = termOfFold[occurrences[i]!]!;
+      return SentenceIndex.fromTermIds(
+        {
+          terms: [...termIds.keys()],
+          occurrences,
+          docEnds: this.docEnds.slice(0, docs),
+          article: this.article.slice(0, docs),
+          paragraph: this.paragraph.slice(0, docs),
+          titles: titles.map((tokens) => searcher.termsOf(tokens)),
+        },
+        options,
+      );
+    });
+  }
+
+  /** The fold number of a token: a lookup per token, the fold itself once per distinct word form. */
+  private foldNumber(token: WordToken): number {
+    const known = this.known[token.kind === 'number' ? 0 : token.stop ? 1 : 2]!;
+    let fold = known.get(token.normal);
+    if (fold !== undefined) return fold;
+    const folded = foldToken(token);
+    fold = folded === null ? -1 : (this.formNumber.get(folded) ?? -1);
+    if (folded !== null && fold < 0) {
+      fold = this.forms.length;
+      this.forms.push(folded);
+      this.formNumber.set(folded, fold);
+      if (fold >= this.counts.length) {
+        this.counts = grow(this.counts, this.counts.length * 2);
+        this.cases = grow(this.cases, this.cases.length * 2);
+      }
+    }
+    known.set(token.normal, fold);
+    return fold;
+  }
+}
+
+function grow<T extends Uint32Array | Uint8Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}
