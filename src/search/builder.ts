@@ -85,7 +85,7 @@ export class SearcherBuilder {
       if (this.cases[fold] === 1) vocabulary.names.add(form);
     });
     const docs = this.sentences.length;
-    return Searcher.assemble({ vocabulary, acronyms: this.acronyms, sentences: this.sentences }, aliases, options, (searcher) => {
+    const searcher = Searcher.assemble({ vocabulary, acronyms: this.acronyms, sentences: this.sentences }, aliases, options, (searcher) => {
       // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
       const termIds = new Map<string, number>();
       const termOfFold = Uint32Array.from(this.forms, (form) => {
@@ -108,6 +108,17 @@ export class SearcherBuilder {
         options,
       );
     });
+    this.release();
+    return searcher;
+  }
+
+  /** A builder is used once: what it gathered goes, even if something still holds the builder. */
+  private release(): void {
+    for (const known of this.known) known.clear();
+    this.formNumber.clear();
+    this.forms.length = 0;
+    this.occurrences = this.docEnds = this.article = this.paragraph = this.counts = new Uint32Array(0);
+    this.cases = new Uint8Array(0);
   }
 
   /** The fold number of a token: a lookup per token, the fold itself once per distinct word form. */
