@@ -213,7 +213,10 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
 
 /** The sentences that may be quoted, in corpus order (the order the index numbers them in). */
 function quotable(articles: readonly Article[]): Sentence[] {
-  return articles.flatMap((a) => a.sentences.filter((s) => !s.excluded));
+  // A loop, not flatMap: a million sentences at every start.
+  const sentences: Sentence[] = [];
+  for (const article of articles) for (const sentence of article.sentences) if (!sentence.excluded) sentences.push(sentence);
+  return sentences;
 }
 
 function readAliases(dir: string, warnings: LoadWarning[]): AliasRules {

@@ -3,22 +3,24 @@
  * arrays, vocabulary, acronyms, load warnings), saved to one file so the next start reads it instead
  * of analysing every article again.
  *
- * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header, then the body: a JSON part
- * (articles without text or sentences, sentence ids, vocabulary…), the article texts as UTF-8, and
- * typed arrays' bytes (the index, and the sentences as columns). The header carries the body's CRC-32 and a fingerprint of what the
- * snapshot was made from (format, the corpus folder's files with their sizes and modification times,
+ * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header (padded with spaces so the
+ * body starts at a multiple of 8 bytes), then the body: a JSON part (articles without text or
+ * sentences, sentence ids, vocabulary words, index terms…), the article texts as UTF-8, and the typed
+ * arrays' bytes, each 8-byte aligned (the index, vocabulary counts, and the sentences as columns),
+ * which are read into one buffer and used in place. The header carries the body's CRC-32 and a
+ * fingerprint of what the snapshot was made from (format, the corpus folder's files with their sizes and modification times,
  * the loading options). A snapshot whose fingerprint differs is stale, one whose checksum fails is
  * corrupt: either way it is ignored (with the reason) and rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/types.js';
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {
@@ -40,7 +42,7 @@ const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', '
  * The body's CRC-32: it catches a torn write or a flipped bit (the threat here; the file is the
  * bot's own) at twice the speed of SHA-256, which was a fifth of a cold start.
  */
-const checksum = (body: Buffer): string => crc32(body).toString(16).padStart(8, '0');
+const checksum = (...parts: Uint8Array[]): string => parts.reduce((crc, part) => crc32(part, crc), 0).toString(16).padStart(8, '0');
 
 /** What a snapshot was made from: the corpus folder's files (name, size, mtime) and the loading options. */
 export function fingerprint(corpusDir: string, loading: unknown): string {
@@ -52,75 +54,156 @@ export function fingerprint(corpusDir: string, loading: unknown): string {
   return hash.digest('hex');
 }
 
+/** Typed arrays start at multiples of this (from the start of the file), so they are read as views, not copied. */
+const ALIGN = 8;
+
+interface Header {
+  fingerprint: string;
+  checksum: string;
+  /** Bytes of the body: the JSON part, the texts, then (from `arraysAt`) the typed arrays. */
+  body: number;
+  json: number;
+  texts: number;
+  arraysAt: number;
+  arrays: { name: string; type: keyof typeof TYPES; offset: number; length: number }[];
+}
+
+/** Words of the vocabulary and terms of the index never hold a line break (tokens never do): they are stored one per line. */
+const joinLines = (words: readonly string[]): string => {
+  if (words.some((w) => w.includes('\n'))) throw new Error('a word with a line break cannot be stored');
+  return words.join('\n');
+};
+const splitLines = (text: string): string[] => (text === '' ? [] : text.split('\n'));
+
 export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
-  const { index, ...rest } = data.searcher;
+  const { index, vocabulary, acronyms } = data.searcher;
   // A sentence's text is its article's text from start to end: it is not stored twice.
   const sentences = data.articles.flatMap((a) => a.sentences);
   const arrays: Record<string, TypedArray> = {
     ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, index[name]])),
+    'vocabulary.counts': Uint32Array.from(vocabulary.counts, ([, count]) => count),
     'sentences.count': Uint32Array.from(data.articles, (a) => a.sentences.length),
     'sentences.position': Uint32Array.from(sentences, (s) => s.position),
     'sentences.paragraph': Uint32Array.from(sentences, (s) => s.paragraph),
     'sentences.start': Uint32Array.from(sentences, (s) => s.start),
     'sentences.end': Uint32Array.from(sentences, (s) => s.end),
     'sentences.excluded': Uint8Array.from(sentences, (s) => EXCLUSIONS.indexOf(s.excluded)),
+    // In UTF-16 code units: the texts are decoded as one string and cut by these.
+    'articles.textLength': Uint32Array.from(data.articles, (a) => a.text.length),
   };
   // Article texts as raw UTF-8 after the JSON: decoding bytes is far quicker than parsing JSON strings.
-  const texts = data.articles.map((a) => Buffer.from(a.text));
-  arrays['articles.textBytes'] = Uint32Array.from(texts, (t) => t.length);
+  const texts = Buffer.from(data.articles.map((a) => a.text).join(''));
   const articles = data.articles.map(({ sentences: _, text: __, ...article }) => article);
   const json = Buffer.from(
-    JSON.stringify({ articles, sentenceIds: sentences.map((s) => s.id).join('\n'), warnings: data.warnings, searcher: { ...rest, index: { terms: index.terms, titles: index.titles } } }),
+    JSON.stringify({
+      articles,
+      sentenceIds: joinLines(sentences.map((s) => s.id)),
+      warnings: data.warnings,
+      words: joinLines(vocabulary.counts.map(([word]) => word)),
+      names: vocabulary.names,
+      acronyms,
+      terms: joinLines(index.terms),
+      titles: index.titles,
+    }),
   );
-  const textBytes = texts.reduce((sum, t) => sum + t.length, 0);
-  const parts: Buffer[] = [json, ...texts];
-  const layout: { name: string; type: string; offset: number; length: number }[] = [];
-  let offset = json.length + textBytes;
+  const parts: Buffer[] = [json, texts];
+  let offset = json.length + texts.length;
+  const pad = () => {
+    const gap = (ALIGN - (offset % ALIGN)) % ALIGN;
+    if (gap > 0) parts.push(Buffer.alloc(gap));
+    offset += gap;
+  };
+  pad();
+  const arraysAt = offset;
+  const layout: Header['arrays'] = [];
   for (const [name, array] of Object.entries(arrays)) {
-    const bytes = Buffer.from(array.buffer, array.byteOffset, array.byteLength);
     layout.push({ name, type: typeOf(array), offset, length: array.length });
-    parts.push(bytes);
-    offset += bytes.length;
+    parts.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+    offset += array.byteLength;
+    pad();
   }
   const body = Buffer.concat(parts);
-  const header = JSON.stringify({ fingerprint: print, checksum: checksum(body), json: json.length, texts: textBytes, arrays: layout });
-  return Buffer.concat([Buffer.from(MAGIC), Buffer.from(header + '\n'), body]);
+  const header: Header = { fingerprint: print, checksum: checksum(body), body: body.length, json: json.length, texts: texts.length, arraysAt, arrays: layout };
+  // The header line is padded with spaces so the body starts aligned.
+  let line = JSON.stringify(header);
+  line = line.padEnd(line.length + ((ALIGN - ((MAGIC.length + line.length + 1) % ALIGN)) % ALIGN)) + '\n';
+  return Buffer.concat([Buffer.from(MAGIC), Buffer.from(line), body]);
 }
 
-/** The snapshot's data, or why it cannot be used. */
-export function decodeSnapshot(file: Buffer, print: string): { ok: true; data: SnapshotData } | { ok: false; reason: string } {
-  if (!file.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { ok: false, reason: 'not a snapshot of this format' };
-  const headerEnd = file.indexOf(10, MAGIC.length);
-  if (headerEnd < 0) return { ok: false, reason: 'corrupt (no header)' };
-  let header: { fingerprint: string; checksum: string; json: number; texts: number; arrays: { name: string; type: keyof typeof TYPES; offset: number; length: number }[] };
+type Decoded = { ok: true; data: SnapshotData } | { ok: false; reason: string };
+
+/**
+ * Reads a snapshot in two parts: the JSON and texts (decoded, then let go), and the typed arrays
+ * into a buffer of their own that the index then uses as it is — no copy, and nothing else of the
+ * file kept alive.
+ */
+function readParts(path: string, print: string): Decoded {
+  const fd = openSync(path, 'r');
   try {
-    header = JSON.parse(file.subarray(MAGIC.length, headerEnd).toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'corrupt (unreadable header)' };
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 1 << 20));
+    readFully(fd, head, 0);
+    if (!head.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { ok: false, reason: 'not a snapshot of this format' };
+    const headerEnd = head.indexOf(10, MAGIC.length);
+    if (headerEnd < 0) return { ok: false, reason: 'corrupt (no header)' };
+    let header: Header;
+    try {
+      header = JSON.parse(head.subarray(MAGIC.length, headerEnd).toString('utf8')) as Header;
+    } catch {
+      return { ok: false, reason: 'corrupt (unreadable header)' };
+    }
+    if (header.fingerprint !== print) return { ok: false, reason: 'stale (the corpus or the options changed)' };
+    const bodyAt = headerEnd + 1;
+    if (!Number.isSafeInteger(header.body) || !Number.isSafeInteger(header.arraysAt) || size !== bodyAt + header.body || header.arraysAt > header.body) return { ok: false, reason: 'corrupt (truncated)' };
+    const front = Buffer.alloc(header.arraysAt);
+    readFully(fd, front, bodyAt);
+    const back = new Uint8Array(new ArrayBuffer(header.body - header.arraysAt));
+    readFully(fd, back, bodyAt + header.arraysAt);
+    if (checksum(front, back) !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
+    return { ok: true, data: decode(header, front, back) };
+  } finally {
+    closeSync(fd);
   }
-  if (header.fingerprint !== print) return { ok: false, reason: 'stale (the corpus or the options changed)' };
-  const body = file.subarray(headerEnd + 1);
-  if (checksum(body) !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
-  const parsed = JSON.parse(body.subarray(0, header.json).toString('utf8')) as {
+}
+
+function readFully(fd: number, target: Uint8Array, position: number): void {
+  for (let done = 0; done < target.length; ) {
+    const read = readSync(fd, target, done, Math.min(target.length - done, 1 << 30), position + done);
+    if (read === 0) throw new Error('the file ended early');
+    done += read;
+  }
+}
+
+function decode(header: Header, front: Buffer, back: Uint8Array): SnapshotData {
+  const parsed = JSON.parse(front.toString('utf8', 0, header.json)) as {
     articles: Omit<Article, 'sentences' | 'text'>[];
     sentenceIds: string;
     warnings: LoadWarning[];
-    searcher: Omit<SearcherState, 'index'> & { index: Pick<IndexArrays, 'terms' | 'titles'> };
+    words: string;
+    names: string[];
+    acronyms: SearcherState['acronyms'];
+    terms: string;
+    titles: string[][];
   };
   const arrays: Record<string, TypedArray> = {};
   for (const { name, type, offset, length } of header.arrays) {
+    const at = offset - header.arraysAt;
     const Type = TYPES[type];
-    // Copy into an aligned buffer of its own (a slice of the file need not be aligned).
-    arrays[name] = new Type((body.buffer as ArrayBuffer).slice(body.byteOffset + offset, body.byteOffset + offset + length * Type.BYTES_PER_ELEMENT));
+    if (at < 0 || at % ALIGN !== 0 || at + length * Type.BYTES_PER_ELEMENT > back.length) throw new Error(`array ${name} lies outside the file`);
+    arrays[name] = new Type(back.buffer as ArrayBuffer, at, length);
   }
-  const index = { ...parsed.searcher.index, ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, arrays[name]])) } as IndexArrays;
-  let at = header.json;
+  const index = { terms: splitLines(parsed.terms), titles: parsed.titles, ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, arrays[name]])) } as IndexArrays;
+  const counts = arrays['vocabulary.counts']!;
+  const vocabulary = { counts: splitLines(parsed.words).map((word, i) => [word, counts[i]!] as [string, number]), names: parsed.names };
+  // Every text decoded at once and cut into articles: one large string instead of thousands of small ones.
+  const all = front.toString('utf8', header.json, header.json + header.texts);
+  const lengths = arrays['articles.textLength']!;
+  let at = 0;
   const articles = parsed.articles.map((article, a) => {
-    const length = arrays['articles.textBytes']![a]!;
-    at += length;
-    return { ...article, text: body.toString('utf8', at - length, at) };
+    at += lengths[a]!;
+    return { ...article, text: all.slice(at - lengths[a]!, at) };
   });
-  return { ok: true, data: { articles: withSentences(articles, parsed.sentenceIds, arrays), warnings: parsed.warnings, searcher: { ...parsed.searcher, index } } };
+  return { articles: withSentences(articles, parsed.sentenceIds, arrays), warnings: parsed.warnings, searcher: { vocabulary, acronyms: parsed.acronyms, index } };
 }
 
 function withSentences(articles: Omit<Article, 'sentences'>[], ids: string, columns: Record<string, TypedArray>): Article[] {
@@ -140,10 +223,10 @@ function withSentences(articles: Omit<Article, 'sentences'>[], ids: string, colu
 }
 
 /** Reads a snapshot file; a missing, stale or corrupt one gives the reason instead. */
-export function readSnapshot(path: string, print: string): { ok: true; data: SnapshotData } | { ok: false; reason: string } {
+export function readSnapshot(path: string, print: string): Decoded {
   if (!existsSync(path)) return { ok: false, reason: 'no snapshot yet' };
   try {
-    return decodeSnapshot(readFileSync(path), print);
+    return readParts(path, print);
   } catch (error) {
     return { ok: false, reason: `unreadable (${(error as Error).message})` };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCited } from '../src/cited.js';
 import { freshDir, tempCorpus } from './helpers.js';
@@ -54,6 +54,35 @@ describe('the index snapshot', () => {
     expect((await createCited({ corpusDir, snapshot, onNote: (m) => notes2.push(m) })).loadedFrom).toBe('corpus');
     expect(notes2[0]).toMatch(/not a snapshot of this format/);
     expect((await createCited({ corpusDir, snapshot })).loadedFrom).toBe('snapshot');
+  });
+
+  it('is rebuilt when it was cut short (a torn write)', async () => {
+    const corpusDir = tempCorpus({}, true);
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    const reference = answers(await createCited({ corpusDir, snapshot }));
+    truncateSync(snapshot, readFileSync(snapshot).length - 100);
+    const notes: string[] = [];
+    const again = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
+    expect(notes).toEqual(['index snapshot not used: corrupt (truncated); rebuilding it']);
+    expect(again.loadedFrom).toBe('corpus');
+    expect(answers(again)).toEqual(reference);
+  });
+
+  it('gives back texts in any script exactly, with every sentence where it was', async () => {
+    const corpusDir = tempCorpus(
+      {
+        'zz_scripts.txt':
+          'Title: Überblick: Zürich, Kyiv and 北京\n\nThe mayor of Zürich met envoys in Kyiv. 🙂 Talks in 北京 ended on Tuesday.\nA second paragraph — with “quotes” and an em dash — closes the article.\n',
+      },
+      true,
+    );
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    const first = await createCited({ corpusDir, snapshot });
+    const second = await createCited({ corpusDir, snapshot });
+    expect(second.loadedFrom).toBe('snapshot');
+    expect(second.articles).toEqual(first.articles);
+    for (const article of second.articles) for (const s of article.sentences) expect(article.text.slice(s.start, s.end)).toBe(s.text);
+    expect(second.ask('Who did the mayor of Zürich meet?').excerpts[0]!.text).toBe('The mayor of Zürich met envoys in Kyiv.');
   });
 
   it('that cannot be saved is reported, and Cited still works', async () => {

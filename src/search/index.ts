@@ -111,7 +111,9 @@ export class SentenceIndex {
     private readonly options: IndexOptions,
   ) {
     this.size = arrays.lengths.length;
-    arrays.terms.forEach((term, id) => this.termIds.set(term, id));
+    // Plain loops: this runs at every start from a snapshot, over every term and sentence.
+    const terms = arrays.terms;
+    for (let id = 0; id < terms.length; id++) this.termIds.set(terms[id]!, id);
     this.offsets = arrays.offsets;
     this.docs = arrays.docs;
     this.freqs = arrays.freqs;
@@ -119,11 +121,13 @@ export class SentenceIndex {
     this.articleOf = arrays.articleOf;
     this.paragraphOf = arrays.paragraphOf;
     this.titleTerms = arrays.titles.map((t) => new Set(t));
-    const lengthSum = this.lengths.reduce((a, b) => a + b, 0);
+    let lengthSum = 0;
+    for (let d = 0; d < this.size; d++) lengthSum += this.lengths[d]!;
     this.averageLength = this.size > 0 ? lengthSum / this.size : 0;
     const { k1, b } = options.bm25;
-    this.norms = Float64Array.from(this.lengths, (length) => k1 * (1 - b + (b * length) / this.averageLength));
-    this.bounds = new Float64Array(arrays.terms.length).fill(-1);
+    this.norms = new Float64Array(this.size);
+    for (let d = 0; d < this.size; d++) this.norms[d] = k1 * (1 - b + (b * this.lengths[d]!) / this.averageLength);
+    this.bounds = new Float64Array(terms.length).fill(-1);
   }
 
   /** Builds the index of sentences given as terms (tests and small inputs; see fromTermIds). */

@@ -84,48 +84,71 @@ export const cited: BenchEngine = {
       articles.at(-1)!.sentences.push(sentence);
       builder.add(sentence, spans.length === 1 ? spans[0]!.tokens : spans.flatMap((s) => s.tokens));
     });
-    const options = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
-    const searcher = builder.finish(articles, articles.map(() => []), noAliases, options);
-    const built = (engine: Searcher, list: Article[]): Built => ({
-      query: (q, limit) => engine.search(q, limit).hits.map((h) => Number(h.sentence.id)),
-      // Cold start: the index snapshot written to disk, then read back as `npm start` does.
-      save() {
-        const dir = mkdtempSync(join(tmpdir(), 'cited-bench-snapshot-'));
-        process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-        const file = join(dir, 'index.snapshot');
-        writeSnapshot(file, { articles: list, warnings: [], searcher: engine.state() }, 'bench');
-        return () => {
-          const read = readSnapshot(file, 'bench');
-          if (!read.ok) throw new Error(read.reason);
-          return built(Searcher.restore(read.data.searcher, read.data.articles.flatMap((a) => a.sentences), noAliases, options), read.data.articles);
-        };
-      },
-    });
-    return built(searcher, articles);
+    const searcher = builder.finish(articles, articles.map(() => []), noAliases, citedOptions);
+    return citedBuilt(searcher, articles);
   },
 };
+
+const citedOptions = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
+
+// Module-level, so a loader closes over its file alone: a cold start must not find the engine it replaces still in memory.
+function citedBuilt(engine: Searcher, articles: Article[]): Built {
+  return {
+    query: (q, limit) => engine.search(q, limit).hits.map((h) => Number(h.sentence.id)),
+    // Cold start: the index snapshot written to disk, then read back as `npm start` does.
+    save() {
+      const dir = mkdtempSync(join(tmpdir(), 'cited-bench-snapshot-'));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      const file = join(dir, 'index.snapshot');
+      writeSnapshot(file, { articles, warnings: [], searcher: engine.state() }, 'bench');
+      return citedLoader(file);
+    },
+  };
+}
+
+/** The loader of a saved index; made out here so it holds the file's name and nothing of the engine. */
+function citedLoader(file: string): () => Built {
+  return () => citedLoad(file);
+}
+
+function citedLoad(file: string): Built {
+  const read = readSnapshot(file, 'bench');
+  if (!read.ok) throw new Error(read.reason);
+  const all: Sentence[] = [];
+  for (const article of read.data.articles) for (const sentence of article.sentences) all.push(sentence);
+  return citedBuilt(Searcher.restore(read.data.searcher, all, noAliases, citedOptions), read.data.articles);
+}
 
 export const winkBm25: BenchEngine = {
   name: 'wink-bm25',
   build: (sentences) => ({ query: winkBm25Search(sentences) }),
 };
 
+const miniSearchOptions = { fields: ['text'], idField: 'id' };
+type MiniIndex = MiniSearch<{ id: number; text: string }>;
+
 export const miniSearch: BenchEngine = {
   name: 'minisearch',
   build(sentences) {
-    const options = { fields: ['text'], idField: 'id' };
-    const index = new MiniSearch<{ id: number; text: string }>(options);
+    const index: MiniIndex = new MiniSearch(miniSearchOptions);
     index.addAll(sentences.map((text, id) => ({ id, text })));
-    const built = (engine: MiniSearch<{ id: number; text: string }>): Built => ({
-      query: (q, limit) => engine.search(q).slice(0, limit).map((r) => Number(r.id)),
-      save() {
-        const json = JSON.stringify(engine);
-        return () => built(MiniSearch.loadJSON(json, options));
-      },
-    });
-    return built(index);
+    return miniSearchBuilt(index);
   },
 };
+
+function miniSearchLoader(json: string): () => Built {
+  return () => miniSearchBuilt(MiniSearch.loadJSON(json, miniSearchOptions));
+}
+
+function miniSearchBuilt(engine: MiniIndex): Built {
+  return {
+    query: (q, limit) => engine.search(q).slice(0, limit).map((r) => Number(r.id)),
+    save() {
+      const json = JSON.stringify(engine);
+      return miniSearchLoader(json);
+    },
+  };
+}
 
 export const fts5: BenchEngine = {
   name: 'fts5',
