@@ -42,6 +42,8 @@ export interface Options {
   context: ContextWeights;
   /** How much question words the corpus never uses weigh against coverage, by kind (see search.ts). */
   unknownWeight: SearchOptions['unknownWeight'];
+  /** How much higher a sentence with a number ranks for a question that asks for a figure (see search.ts). */
+  figureBonus: number;
   /** Excerpts, relevance floor, merging and question limits (see answer.ts). */
   answer: Omit<AnswerOptions, 'offset' | 'allow'>;
   /** Called with every problem met while loading (default: none; the warnings are also returned). */
@@ -66,6 +68,7 @@ export const defaults: Options = {
   bm25: defaultBM25,
   context: { neighbour: 0.3, title: 0.15, coverage: 0.5 },
   unknownWeight: { name: 3, noun: 1, other: 0.35 },
+  figureBonus: 0.3,
   workers: defaultParallelOptions.workers,
   answer: {
     excerpts: defaultAnswerOptions.excerpts,
@@ -146,7 +149,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   const options = mergeOptions(userOptions);
   const corpusDir = resolve(options.corpusDir);
   if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', corpusDir);
-  const searchOptions = { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight };
+  const searchOptions = { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight, figureBonus: options.figureBonus };
   const aliasWarnings: LoadWarning[] = [];
   const aliases = readAliases(corpusDir, aliasWarnings);
 

@@ -60,6 +60,26 @@ describe('answers from the bundled corpus', () => {
   });
 });
 
+describe('questions that ask for a figure', () => {
+  // Two articles, the shorter sentence without the number: plain BM25 ranks it first.
+  const dir = tempCorpus({
+    'a.txt': 'Title: Border report\n\nThe army moved troops to the northern border region on Monday.\n',
+    'b.txt': 'Title: Another border report\n\nOn Monday the army moved 5,000 troops to the northern border region, officials said.\n',
+  });
+  const question = 'How many troops did the army move to the northern border region?';
+  const first = async (figureBonus?: number) => (await createCited({ corpusDir: dir, ...(figureBonus === undefined ? {} : { figureBonus }) })).search(question, 5).hits[0]!.sentence.text;
+
+  it('rank the sentence that gives a number first', async () => {
+    expect(await first()).toContain('5,000 troops');
+  });
+
+  it('are ranked by words alone without the figure bonus, and other questions are not affected', async () => {
+    expect(await first(0)).toBe('The army moved troops to the northern border region on Monday.');
+    const cited = await createCited({ corpusDir: dir });
+    expect(cited.search('Did the army move troops to the northern border region?', 5).hits[0]!.sentence.text).toBe('The army moved troops to the northern border region on Monday.');
+  });
+});
+
 describe('abstaining honestly', () => {
   it.each([
     'What is the capital of Australia?',

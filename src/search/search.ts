@@ -24,7 +24,16 @@ export interface SearchOptions extends IndexOptions {
    * a verb or adjective ("retaliate", "reliant") rarely — it is how the asker happened to put it.
    */
   unknownWeight: { name: number; noun: number; other: number };
+  /**
+   * A question that asks for a figure ("how many…", "how much…", "how far…") ranks a sentence that
+   * has a number this share higher: the answer to it is a number.
+   */
+  figureBonus?: number;
 }
+
+/** Questions that ask for a figure. */
+const ASKS_FOR_FIGURE = /\bhow (many|much|far|long|big|large|old|soon|often|high)\b|\bwhat (number|percentage|share|proportion)\b/i;
+const HAS_NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b/i;
 
 export interface SearchHit {
   sentence: Sentence;
@@ -202,14 +211,17 @@ export class Searcher {
       throw citedError('NO_SEARCHABLE_WORDS');
     }
     const raw = this.index.search(analysis.indexTerms, limit, analysis.weights);
+    const bonus = this.options.figureBonus ?? 0;
+    const figure = bonus > 0 && ASKS_FOR_FIGURE.test(question);
     const hits = raw.map((h) => ({
       sentence: this.sentences[h.doc]!,
-      score: h.score,
+      score: figure && HAS_NUMBER.test(this.sentences[h.doc]!.text) ? h.score * (1 + bonus) : h.score,
       coverage: h.coverage,
       matched: h.matched.map((q) => analysis.indexTerms[q]!),
       context: h.context.map((q) => analysis.indexTerms[q]!),
       neighbours: h.neighbours.map((n) => this.sentences[n]!),
     }));
+    if (figure) hits.sort((a, b) => b.score - a.score);
     return { hits, terms: analysis.terms, indexTerms: analysis.indexTerms };
   }
 

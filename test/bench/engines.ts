@@ -89,7 +89,7 @@ export const cited: BenchEngine = {
   },
 };
 
-const citedOptions = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight };
+const citedOptions = { bm25: defaults.bm25, context: defaults.context, unknownWeight: defaults.unknownWeight, figureBonus: defaults.figureBonus };
 
 // Module-level, so a loader closes over its file alone: a cold start must not find the engine it replaces still in memory.
 function citedBuilt(engine: Searcher, articles: Article[]): Built {
