@@ -34,6 +34,16 @@ async function runBot(config: Config, token: string): Promise<number> {
   const logger = createLogger(config.logLevel);
   // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  // Listened for from the first moment: a SIGTERM during start-up (a deploy that changes its mind)
+  // still shuts down in order once the bot is up, instead of killing it mid-way.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'signal received');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   const loading = Date.now();
   let quarter = -1;
   const app = await openApp(config, {
@@ -58,14 +68,7 @@ async function runBot(config: Config, token: string): Promise<number> {
     ...(config.modChannelId ? { modChannelId: config.modChannelId } : {}),
     ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
   });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'signal received');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopRequested;
   await bot.stop();
   await app.close();
   logger.flush();

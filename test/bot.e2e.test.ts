@@ -4,7 +4,7 @@
  * calls it makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript, startScript, type Started } from './helpers.js';
+import { freshDir, runScript, startScript, tempCorpus, type Started } from './helpers.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gstand.in-token';
@@ -337,6 +337,33 @@ describe('start-up and shutdown', () => {
     expect(bot.output()).toMatch(/"msg":"shutting down"/);
     bot = await startBot();
   });
+
+  it('logs its start-up phases with their timings, and starts from the index snapshot the second time', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const phases = { ...env(), CORPUS_DIR: tempCorpus(files), DATA_DIR: freshDir('cited-data-') };
+    const logged = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const first = startScript('src/main.js', phases);
+    await first.waitFor(/connected to Discord/);
+    expect(await first.stop()).toBe(0);
+    const lines = logged(first.output());
+    const analysing = lines.filter((l) => l['msg'] === 'analysing articles');
+    expect(analysing.map((l) => [l['done'], l['total']])).toEqual([[0, 120], [30, 120], [60, 120], [90, 120], [120, 120]]);
+    for (const l of analysing) expect(l['ms']).toEqual(expect.any(Number));
+    const loaded = lines.find((l) => l['msg'] === 'corpus and store loaded')!;
+    expect(loaded).toMatchObject({ articles: 120, index: 'corpus', store: 'sqlite', ms: expect.any(Number) });
+    expect(lines.find((l) => l['msg'] === 'connected to Discord')).toMatchObject({ ms: expect.any(Number) });
+    // The order of the phases: analysis, then the corpus loaded, then Discord.
+    const order = lines.map((l) => l['msg']).filter((m) => m === 'analysing articles' || m === 'corpus and store loaded' || m === 'connected to Discord');
+    expect(order.slice(-2)).toEqual(['corpus and store loaded', 'connected to Discord']);
+
+    const second = startScript('src/main.js', phases);
+    await second.waitFor(/connected to Discord/);
+    expect(await second.stop()).toBe(0);
+    const again = logged(second.output());
+    expect(again.filter((l) => l['msg'] === 'analysing articles')).toEqual([]);
+    expect(again.find((l) => l['msg'] === 'corpus and store loaded')).toMatchObject({ articles: 120, index: 'snapshot' });
+  }, 60_000);
 
   it('deploy-commands without a token says which variable is missing', async () => {
     const run = await runScript('src/discord/deploy-commands.js', [], { env: { DISCORD_TOKEN: undefined } });

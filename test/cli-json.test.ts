@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runScript, tempCorpus } from './helpers.js';
+import { execFile } from 'node:child_process';
+import { built, freshDir, runScript, tempCorpus } from './helpers.js';
 
 const ask = (args: string[], input?: string, env?: Record<string, string | undefined>) =>
   runScript('src/cli/ask.js', args, { ...(input !== undefined ? { input } : {}), ...(env ? { env } : {}) });
@@ -99,5 +100,21 @@ describe('progress on a large corpus', () => {
     expect(JSON.parse(big.stdout).abstained).toBe(false);
     const small = await ask(['--json', 'troops']);
     expect(small.stderr).not.toMatch(/analysing articles/);
+  });
+
+  it('is a bar redrawn in place on a terminal', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const corpus = tempCorpus(files);
+    // util-linux `script` runs the CLI on a pseudo-terminal, as a person at a terminal would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(built('src/cli/ask.js'))} --json --corpus ${JSON.stringify(corpus)} "troops border"`;
+    const run = await new Promise<string>((resolve, reject) => {
+      execFile('script', ['-qec', command, '/dev/null'], { env: { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-') } }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+    });
+    const frames = run.split('\r').filter((f) => f.startsWith('analysing articles ['));
+    expect(frames.length).toBeGreaterThan(2);
+    expect(frames[0]).toMatch(/^analysing articles \[-{30}\] 0\/120/);
+    expect(frames.at(-1)).toMatch(/^analysing articles \[#{30}\] 120\/120/);
+    expect(run).not.toMatch(/analysing articles: \d+\/120 \(/); // no plain lines on a terminal
   });
 });
