@@ -4,7 +4,7 @@
  * calls it makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDir, runScript, startScript, tempCorpus, type Started } from './helpers.js';
+import { freshDir, manyArticles, runScript, startScript, tempCorpus, type Started } from './helpers.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gstand.in-token';
@@ -339,8 +339,7 @@ describe('start-up and shutdown', () => {
   });
 
   it('logs its start-up phases with their timings, and starts from the index snapshot the second time', async () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const files = manyArticles(120);
     const phases = { ...env(), CORPUS_DIR: tempCorpus(files), DATA_DIR: freshDir('cited-data-') };
     const logged = (output: string) => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
     const first = startScript('src/main.js', phases);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { built, freshDir, runScript, tempCorpus } from './helpers.js';
+import { built, freshDir, manyArticles, runScript, tempCorpus } from './helpers.js';
 
 const ask = (args: string[], input?: string, env?: Record<string, string | undefined>) =>
   runScript('src/cli/ask.js', args, { ...(input !== undefined ? { input } : {}), ...(env ? { env } : {}) });
@@ -87,8 +87,7 @@ describe('npm run ask (compiled CLI, real process)', () => {
 
 describe('progress on a large corpus', () => {
   it('is shown on stderr as plain lines when not on a terminal, and not at all for small corpora', async () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const files = manyArticles(120);
     const big = await ask(['--json', '--corpus', tempCorpus(files), 'troops border']);
     expect(big.stderr.split('\n').filter((l) => l.startsWith('analysing articles:'))).toEqual([
       'analysing articles: 0/120 (0%)',
@@ -103,8 +102,7 @@ describe('progress on a large corpus', () => {
   });
 
   it('is a bar redrawn in place on a terminal', async () => {
-    const files: Record<string, string> = {};
-    for (let i = 0; i < 120; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+    const files = manyArticles(120);
     const corpus = tempCorpus(files);
     // util-linux `script` runs the CLI on a pseudo-terminal, as a person at a terminal would.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(built('src/cli/ask.js'))} --json --corpus ${JSON.stringify(corpus)} "troops border"`;

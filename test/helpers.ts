@@ -16,6 +16,13 @@ export function tempCorpus(files: Record<string, string | Uint8Array> = {}, seed
   return dir;
 }
 
+/** A corpus of `count` one-line articles ("Report number i says troops moved near the border."), big enough to show progress. */
+export function manyArticles(count: number): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < count; i++) files[`a${String(i).padStart(3, '0')}.txt`] = `Report number ${i} says troops moved near the border.\n`;
+  return files;
+}
+
 /** The compiled entry point of a script; the test command builds first (`tsc -p .`). */
 export function built(script: string): string {
   const path = join(root, 'dist', script);

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeParagraph } from '../src/nlp/analysis.js';
-import { analyzeParagraphs, forEachAnalyzed } from '../src/nlp/parallel.js';
+import { forEachAnalyzed, type ParallelOptions } from '../src/nlp/parallel.js';
+import type { SentenceSpan } from '../src/nlp/analysis.js';
 import { decodeParagraphs, encodeParagraphs } from '../src/nlp/token-columns.js';
 import { loadCorpus, type AnalyzedSentence, type LoadOptions } from '../src/corpus/load.js';
 import { buildSearcher, SearcherBuilder } from '../src/search/builder.js';
@@ -22,6 +23,13 @@ const lines = [
   'Zelenskyy said: "Ukraine needs security guarantees." 150,000 troops.',
 ];
 
+/** What forEachAnalyzed hands over, collected in order: `texts.map(analyzeParagraph)`, however it was analysed. */
+async function analyzeAll(texts: string[], options: Partial<ParallelOptions>): Promise<SentenceSpan[][]> {
+  const all: SentenceSpan[][] = [];
+  await forEachAnalyzed(texts, (spans, i) => (all[i] = spans), options);
+  return all;
+}
+
 describe('analysis on worker threads', () => {
   it('passes analysed paragraphs between threads unchanged (token columns)', () => {
     const analysed = lines.map((l) => analyzeParagraph(l));
@@ -35,7 +43,7 @@ describe('analysis on worker threads', () => {
     const notes: string[] = [];
     // Many copies, so the text spans several chunks and both workers get some.
     const many = Array.from({ length: 40 }, () => lines).flat();
-    const parallel = await analyzeParagraphs(many, { workers: 2, minChars: 0, onDone: (done) => progress.push(done), onNote: (m) => notes.push(m) });
+    const parallel = await analyzeAll(many, { workers: 2, minChars: 0, onDone: (done) => progress.push(done), onNote: (m) => notes.push(m) });
     expect(notes).toEqual([]); // the workers ran: no fallback to this thread
     expect(parallel).toEqual(many.map((l) => analyzeParagraph(l)));
     expect(progress.length).toBeGreaterThan(1);
@@ -48,7 +56,7 @@ describe('analysis on worker threads', () => {
     writeFileSync(failing, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('worker broke'); });\n");
     const notes: string[] = [];
     const many = Array.from({ length: 10 }, () => lines).flat();
-    const result = await analyzeParagraphs(many, { workers: 2, minChars: 0, script: failing, onNote: (m) => notes.push(m) });
+    const result = await analyzeAll(many, { workers: 2, minChars: 0, script: failing, onNote: (m) => notes.push(m) });
     expect(result).toEqual(many.map((l) => analyzeParagraph(l)));
     expect(notes).toEqual([expect.stringMatching(/^parallel analysis failed \(worker broke\): analysing the rest in one thread$/)]);
   });

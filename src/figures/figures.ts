@@ -16,7 +16,7 @@
  */
 import type { Article, Citation, Sentence } from '../core/types.js';
 import { tagText } from '../nlp/analysis.js';
-import { foldWord, termOf } from '../nlp/terms.js';
+import { foldWord, mentionsNumber, termOf } from '../nlp/terms.js';
 import type { Searcher } from '../search/search.js';
 import { countsDeaths, extractFigures, type ExtractedFigure } from './extract.js';
 
@@ -79,7 +79,7 @@ export class FigureIndex {
     if (this.cache === null) {
       this.cache = [];
       for (const sentence of this.sentences) {
-        if (!/\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b/i.test(sentence.text)) continue;
+        if (!mentionsNumber(sentence.text)) continue;
         const { id: articleId, title, date, url, outlet } = this.articles.get(sentence.articleId)!;
         for (const figure of extractFigures(sentence.text, tagText(sentence.text))) {
           this.sentenceOf.set(sentence.id, sentence);

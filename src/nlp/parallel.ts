@@ -38,13 +38,6 @@ export const defaultParallelOptions: ParallelOptions = { workers: availableParal
 /** Texts per chunk sent to a worker: large enough to amortise a message, small enough to balance. */
 const CHUNK_CHARS = 200_000;
 
-/** The same as `texts.map(analyzeParagraph)`, on worker threads when that pays. */
-export async function analyzeParagraphs(texts: readonly string[], options: Partial<ParallelOptions> = {}): Promise<SentenceSpan[][]> {
-  const results: SentenceSpan[][] = new Array(texts.length);
-  await forEachAnalyzed(texts, (spans, i) => (results[i] = spans), options);
-  return results;
-}
-
 /**
  * Hands every text's analysis to `visit`, in order, on worker threads when that pays. Nothing is
  * kept: a chunk that comes back early waits as compact columns, and its token objects exist only

@@ -79,3 +79,10 @@ export function termOf(folded: string): string {
 
 const stems = new Map<string, string>();
 const MAX_REMEMBERED = 2_000_000;
+
+/** Whether a text mentions a number, in digits or in words ("5,000", "five", "hundreds", "a dozen"). */
+export function mentionsNumber(text: string): boolean {
+  return MENTIONS_NUMBER.test(text);
+}
+
+const MENTIONS_NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)s?\b/i;

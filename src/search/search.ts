@@ -6,7 +6,7 @@
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
-import { foldToken, termOf } from '../nlp/terms.js';
+import { foldToken, mentionsNumber, termOf } from '../nlp/terms.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
@@ -33,7 +33,6 @@ export interface SearchOptions extends IndexOptions {
 
 /** Questions that ask for a figure. */
 const ASKS_FOR_FIGURE = /\bhow (many|much|far|long|big|large|old|soon|often|high)\b|\bwhat (number|percentage|share|proportion)\b/i;
-const HAS_NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens)\b/i;
 
 export interface SearchHit {
   sentence: Sentence;
@@ -215,7 +214,7 @@ export class Searcher {
     const figure = bonus > 0 && ASKS_FOR_FIGURE.test(question);
     const hits = raw.map((h) => ({
       sentence: this.sentences[h.doc]!,
-      score: figure && HAS_NUMBER.test(this.sentences[h.doc]!.text) ? h.score * (1 + bonus) : h.score,
+      score: figure && mentionsNumber(this.sentences[h.doc]!.text) ? h.score * (1 + bonus) : h.score,
       coverage: h.coverage,
       matched: h.matched.map((q) => analysis.indexTerms[q]!),
       context: h.context.map((q) => analysis.indexTerms[q]!),
