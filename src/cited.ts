@@ -174,7 +174,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
       parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) },
       onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
     });
-    loaded = { articles: corpus.articles, warnings: corpus.warnings, sentences: quotable(corpus.articles), searcher: builder.finish(corpus.articles, corpus.titles, aliases, searchOptions) };
+    loaded = { articles: corpus.articles, warnings: corpus.warnings, sentences: builder.sentences, searcher: builder.finish(corpus.articles, corpus.titles, aliases, searchOptions) };
     if (options.snapshot) {
       try {
         writeSnapshot(options.snapshot, { articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() }, print);

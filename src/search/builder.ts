@@ -23,7 +23,8 @@ export function buildSearcher(corpus: LoadedCorpus, aliases: AliasRules, options
 
 export class SearcherBuilder {
   private readonly acronyms = new Acronyms();
-  private readonly sentences: Sentence[] = [];
+  /** The sentences added, in corpus order (the index numbers them so; the Searcher shares this list). */
+  readonly sentences: Sentence[] = [];
   /** Distinct folded forms; a form's position is its fold number. */
   private readonly forms: string[] = [];
   private readonly formNumber = new Map<string, number>();
