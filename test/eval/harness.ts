@@ -71,6 +71,16 @@ export function score(questions: readonly Question[], outcomes: readonly Outcome
 /** The targets the project holds itself to (issue "answer quality"). */
 export const targets = { hit1: 0.9, hit3: 0.95, correctAbstentions: 0.9, falseAbstentionsAtMost: 0.02 };
 
+/**
+ * The scores Cited has reached on each split (README "Answer quality"), rounded down: eval.test.ts
+ * fails below them, so while the targets are out of reach retrieval still cannot quietly get worse.
+ * Raise them when a change raises the scores; never lower them to let a change land.
+ */
+export const reached = {
+  dev: { hit1: 0.73, hit3: 0.88, mrr10: 0.8 },
+  heldout: { hit1: 0.82, hit3: 0.85, mrr10: 0.84 },
+} as const;
+
 export function meetsTargets(s: Scores): string[] {
   const misses: string[] = [];
   if (s.hit1 < targets.hit1) misses.push(`Hit@1 ${s.hit1.toFixed(3)} < ${targets.hit1}`);
