@@ -66,7 +66,7 @@ export const defaults: Options = {
   maxArticleBytes: 5 * 1024 * 1024,
   boilerplate: defaultBoilerplate,
   bm25: defaultBM25,
-  context: { neighbour: 0.3, title: 0.15, coverage: 0.5 },
+  context: { neighbour: 0.3, reference: 1, title: 0.15, coverage: 0.5 },
   unknownWeight: { name: 3, noun: 1, other: 0.35 },
   figureBonus: 0.3,
   workers: defaultParallelOptions.workers,

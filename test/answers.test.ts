@@ -80,6 +80,25 @@ describe('questions that ask for a figure', () => {
   });
 });
 
+describe('a sentence that opens with a pronoun', () => {
+  // "He" is Borrell, named in the sentence before, a paragraph earlier (wire copy runs a sentence a paragraph).
+  const dir = tempCorpus({
+    'a.txt': 'Title: Ministers meet\n\nBorrell said the bloc was ready with sanctions.\n\nHe gave no details about who would be targeted.\n',
+    'b.txt': 'Title: Summit\n\nBorrell welcomed the sanctions.\n',
+    'c.txt': 'Title: Brussels\n\nThe weather was cold in Brussels. Ministers arrived by train. The meeting ran late into the evening. A press conference followed.\n',
+  });
+  const question = 'Did Borrell say who the sanctions would target?';
+  const first = async (reference?: number) => (await createCited({ corpusDir: dir, ...(reference === undefined ? {} : { context: { reference } }) })).ask(question).excerpts[0]!.text;
+
+  it('is found through the name in the sentence before it', async () => {
+    expect(await first()).toBe('He gave no details about who would be targeted.');
+  });
+
+  it('is outranked by a sentence that names its subject when that credit is off', async () => {
+    expect(await first(0)).toBe('Borrell welcomed the sanctions.');
+  });
+});
+
 describe('abstaining honestly', () => {
   it.each([
     'What is the capital of Australia?',

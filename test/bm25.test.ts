@@ -19,7 +19,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
     expect(bm25(3, 1, 10, 50, 10, { k1: 0, b: 0.75 })).toBeCloseTo(idf(1, 10), 12);
   });
 
-  const noContext = { bm25: defaultBM25, context: { neighbour: 0, title: 0, coverage: 0.5 } };
+  const noContext = { bm25: defaultBM25, context: { neighbour: 0, reference: 0, title: 0, coverage: 0.5 } };
 
   it('the index scores each sentence as the sum of its terms, best first', () => {
     const index = SentenceIndex.build(
@@ -55,7 +55,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
       ],
       titles: [['emerg']],
     };
-    const context = { neighbour: 0.5, title: 0.25, coverage: 0.5 };
+    const context = { neighbour: 0.5, reference: 0.5, title: 0.25, coverage: 0.5 };
     const index = SentenceIndex.build(input, { bm25: defaultBM25, context });
     const hits = index.search(['emerg', 'last'], 10);
     const byDoc = new Map(hits.map((h) => [h.doc, h]));
@@ -73,10 +73,39 @@ describe('BM25 scoring, checked against values computed by hand', () => {
     expect(byDoc.get(2)!.context).toEqual([]);
   });
 
+  it('credits a sentence that opens with a pronoun with the previous sentence at the reference share, across a paragraph break but not across articles', () => {
+    const input = {
+      docs: [
+        { terms: ['borrel', 'readi'], article: 0, paragraph: 0 },
+        { terms: ['detail', 'target'], article: 0, paragraph: 1 }, // "He provided no details about who might be targeted."
+        { terms: ['target', 'list'], article: 1, paragraph: 2 }, // "It has a target list." — but the sentence before is another article's
+        { terms: ['borrel', 'spoke'], article: 1, paragraph: 3 },
+        { terms: ['target', 'week'], article: 1, paragraph: 4 }, // does not open with a pronoun
+      ],
+      titles: [[], []],
+    };
+    const opensWithPronoun = new Set([1, 2]);
+    const context = { neighbour: 0.3, reference: 0.9, title: 0, coverage: 0.5 };
+    const index = SentenceIndex.build(input, { bm25: defaultBM25, context }, (d) => opensWithPronoun.has(d));
+    const byDoc = new Map(index.search(['borrel', 'target'], 10).map((h) => [h.doc, h]));
+    const avg = 2;
+    const target = bm25(1, 3, 5, 2, avg, defaultBM25);
+    const borrel = bm25(1, 2, 5, 2, avg, defaultBM25);
+    expect(byDoc.get(1)!.score).toBeCloseTo(target + 0.9 * borrel, 12);
+    expect(byDoc.get(1)!.context).toEqual([0]);
+    expect(byDoc.get(1)!.neighbours).toEqual([0]);
+    expect(byDoc.get(2)!.score).toBeCloseTo(target, 12);
+    expect(byDoc.get(2)!.context).toEqual([]);
+    expect(byDoc.get(4)!.score).toBeCloseTo(target, 12);
+    // Without the pronoun, the same pair across a paragraph break gives nothing.
+    const plain = SentenceIndex.build(input, { bm25: defaultBM25, context });
+    expect(plain.search(['borrel', 'target'], 10).find((h) => h.doc === 1)!.score).toBeCloseTo(target, 12);
+  });
+
   it('credits a title word at its share of idf when no neighbour has it', () => {
     const index = SentenceIndex.build(
       { docs: [{ terms: ['shell'], article: 0, paragraph: 0 }, { terms: ['talk'], article: 1, paragraph: 1 }], titles: [['donetsk'], []] },
-      { bm25: defaultBM25, context: { neighbour: 0.3, title: 0.2, coverage: 0.5 } },
+      { bm25: defaultBM25, context: { neighbour: 0.3, reference: 0.3, title: 0.2, coverage: 0.5 } },
     );
     const [hit] = index.search(['shell', 'donetsk'], 10);
     expect(hit!.score).toBeCloseTo(bm25(1, 1, 2, 1, 1, defaultBM25) + 0.2 * idf(0, 2), 12);

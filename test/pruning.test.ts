@@ -29,7 +29,7 @@ describe('MaxScore pruning', () => {
   const { sentences, questions } = generate(20000, { questions: 300 });
   const index = SentenceIndex.build(
     { docs: sentences.map((s, i) => ({ terms: s.toLowerCase().match(/[a-z0-9]+/g) ?? [], article: Math.floor(i / 50), paragraph: Math.floor(i / 5) })), titles: Array.from({ length: 400 }, () => []) },
-    { bm25: defaultBM25, context: { neighbour: 0.3, title: 0, coverage: 0.5 } },
+    { bm25: defaultBM25, context: { neighbour: 0.3, reference: 0.3, title: 0, coverage: 0.5 } },
   );
   const queries = questions.map((q) => [...new Set(q.toLowerCase().match(/[a-z0-9]+/g) ?? [])]);
 

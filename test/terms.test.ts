@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../src/nlp/analysis.js';
-import { foldNumber, foldToken, termOf } from '../src/nlp/terms.js';
+import { foldNumber, foldToken, opensWithPronoun, termOf } from '../src/nlp/terms.js';
 
 /** The index terms of a text, without variant folding. */
 const terms = (text: string) =>
@@ -46,5 +46,17 @@ describe('term normalisation', () => {
   it('folds diacritics and dotted abbreviations', () => {
     expect(terms('Zelenskyy')).toEqual(terms('Zelenskyý'));
     expect(terms('U.S. officials')).toEqual(['us', 'offici']);
+  });
+});
+
+describe('sentences that take their subject from the one before', () => {
+  it('are those that open with a personal pronoun', () => {
+    for (const text of ['He provided no details about who might be targeted.', 'It has also demanded the alliance halt weapons deployments.', 'They said so.', 'Their appeals came after Putin recognised them.', '  She declined.'])
+      expect(opensWithPronoun(text), text).toBe(true);
+  });
+
+  it('are not those that open with a name, a noun or a quotation', () => {
+    for (const text of ['Hermes said so.', 'The order allows curfews.', 'Items were seized.', '"It is a moment of peril," he said.', '“She said: Have you heard?”', 'Theirs was the only answer.'])
+      expect(opensWithPronoun(text), text).toBe(false);
   });
 });

@@ -80,6 +80,17 @@ export function termOf(folded: string): string {
 const stems = new Map<string, string>();
 const MAX_REMEMBERED = 2_000_000;
 
+/**
+ * Whether a sentence opens with a personal pronoun ("He provided no details…", "It has also
+ * demanded…"): it takes its subject from the sentence before. Not after an opening quote mark — a
+ * quoted sentence's pronouns point inside the quotation, not to the sentence before it.
+ */
+export function opensWithPronoun(text: string): boolean {
+  return OPENS_WITH_PRONOUN.test(text);
+}
+
+const OPENS_WITH_PRONOUN = /^\s*(He|She|It|They|His|Her|Its|Their)\b/;
+
 /** Whether a text mentions a number, in digits or in words ("5,000", "five", "hundreds", "a dozen"). */
 export function mentionsNumber(text: string): boolean {
   return MENTIONS_NUMBER.test(text);

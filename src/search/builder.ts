@@ -107,6 +107,7 @@ export class SearcherBuilder {
           titles: titles.map((tokens) => searcher.termsOf(tokens)),
         },
         options,
+        searcher.refersBack,
       );
     });
     this.release();

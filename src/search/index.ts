@@ -16,6 +16,13 @@ export interface ContextWeights {
    * Only neighbours in the same paragraph count: scraped articles often run unrelated paragraphs together.
    */
   neighbour: number;
+  /**
+   * Share of the previous sentence's score credited, for a question word it has, to a sentence that
+   * opens with a pronoun ("He provided no details…" after "We are ready, said Borrell."): that
+   * sentence's subject is there. Counted across a paragraph break (wire copy runs a sentence a
+   * paragraph), never across articles.
+   */
+  reference: number;
   /** Credit, as a share of the word's idf, for a question word found in the article's title. */
   title: number;
   /** Credit a word matched only through context counts for in coverage (0 to 1). */
@@ -105,10 +112,15 @@ export class SentenceIndex {
   /** Per term id, the most one posting of it can score (for pruning); computed on first use, -1 until then. */
   private readonly bounds: Float64Array;
 
-  /** An index over the given arrays (from `build`, or read back from a snapshot). */
+  /**
+   * An index over the given arrays (from `build`, or read back from a snapshot). `refersBack` tells
+   * whether a sentence takes its subject from the one before (see ContextWeights.reference); it is
+   * asked only of the sentences a search ranks.
+   */
   constructor(
     private readonly arrays: IndexArrays,
     private readonly options: IndexOptions,
+    private readonly refersBack: (doc: number) => boolean = () => false,
   ) {
     this.size = arrays.lengths.length;
     // Plain loops: this runs at every start from a snapshot, over every term and sentence.
@@ -131,7 +143,7 @@ export class SentenceIndex {
   }
 
   /** Builds the index of sentences given as terms (tests and small inputs; see fromTermIds). */
-  static build(input: IndexInput, options: IndexOptions): SentenceIndex {
+  static build(input: IndexInput, options: IndexOptions, refersBack?: (doc: number) => boolean): SentenceIndex {
     const termIds = new Map<string, number>();
     const id = (term: string) => {
       let n = termIds.get(term);
@@ -151,6 +163,7 @@ export class SentenceIndex {
         titles: input.titles,
       },
       options,
+      refersBack,
     );
   }
 
@@ -158,7 +171,7 @@ export class SentenceIndex {
    * Builds the index from term numbers: flat arrays in, flat arrays out, no object per sentence
    * (a million sentences would otherwise mean a million small maps to build and collect).
    */
-  static fromTermIds(input: TermIdInput, options: IndexOptions): SentenceIndex {
+  static fromTermIds(input: TermIdInput, options: IndexOptions, refersBack?: (doc: number) => boolean): SentenceIndex {
     const { occurrences, docEnds } = input;
     const docCount = docEnds.length;
     const termCount = input.terms.length;
@@ -205,7 +218,7 @@ export class SentenceIndex {
       }
       from = to;
     }
-    return new SentenceIndex({ terms: input.terms, offsets, docs: postings, freqs, lengths, articleOf: input.article, paragraphOf: input.paragraph, titles: input.titles }, options);
+    return new SentenceIndex({ terms: input.terms, offsets, docs: postings, freqs, lengths, articleOf: input.article, paragraphOf: input.paragraph, titles: input.titles }, options, refersBack);
   }
 
   /** Everything the index is made of, for a snapshot. */
@@ -323,6 +336,7 @@ export class SentenceIndex {
       const matched: number[] = [];
       const viaContext: number[] = [];
       const neighbours = new Set<number>();
+      let refers: boolean | undefined; // asked once, when a question word is missing
       for (let q = 0; q < terms.length; q++) {
         if ((mask[d]! & ((1 << q) >>> 0)) !== 0) {
           matched.push(q);
@@ -331,9 +345,12 @@ export class SentenceIndex {
         }
         let credit = 0;
         let from = -1;
+        refers ??= d > 0 && this.articleOf[d - 1] === this.articleOf[d] && this.refersBack(d);
         for (const n of [d - 1, d + 1]) {
-          if (n < 0 || n >= this.size || this.paragraphOf[n] !== this.paragraphOf[d]) continue;
-          const s = termScore(q, n) * context.neighbour;
+          if (n < 0 || n >= this.size) continue;
+          const antecedent = refers && n === d - 1;
+          if (!antecedent && this.paragraphOf[n] !== this.paragraphOf[d]) continue;
+          const s = termScore(q, n) * (antecedent ? context.reference : context.neighbour);
           if (s > credit) {
             credit = s;
             from = n;

@@ -77,7 +77,7 @@ export const targets = { hit1: 0.9, hit3: 0.95, correctAbstentions: 0.9, falseAb
  * Raise them when a change raises the scores; never lower them to let a change land.
  */
 export const reached = {
-  dev: { hit1: 0.73, hit3: 0.88, mrr10: 0.8 },
+  dev: { hit1: 0.78, hit3: 0.88, mrr10: 0.82 },
   heldout: { hit1: 0.82, hit3: 0.85, mrr10: 0.84 },
 } as const;
 
