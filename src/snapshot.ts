@@ -20,7 +20,8 @@ import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/typ
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-const FORMAT = 4;
+/** 5: hyphenated compounds indexed joined as well (an older snapshot lacks those terms). */
+const FORMAT = 5;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {

@@ -99,6 +99,30 @@ describe('a sentence that opens with a pronoun', () => {
   });
 });
 
+describe('hyphenated compounds', () => {
+  const dir = tempCorpus({
+    'a.txt': 'Title: Front line\n\nBoth sides reported cease-fire violations near the town on Friday.\n\nThe talks continued in Minsk.\n',
+    'b.txt': 'Title: Border\n\nSatellite images show a buildup of armour near the northern border.\n\nThe talks continued in Geneva.\n',
+  });
+
+  it('meet whether the outlet or the asker wrote the hyphen', async () => {
+    const cited = await createCited({ corpusDir: dir });
+    const ceasefire = cited.ask('Were there ceasefire violations?').excerpts[0]!;
+    expect(ceasefire.text).toBe('Both sides reported cease-fire violations near the town on Friday.');
+    expect(ceasefire.highlights.map((h) => ceasefire.text.slice(h.start, h.end))).toEqual(['cease-fire', 'violations']);
+    const buildup = cited.ask('Is there a build-up of armour?').excerpts[0]!;
+    expect(buildup.text).toBe('Satellite images show a buildup of armour near the northern border.');
+    expect(buildup.highlights.map((h) => buildup.text.slice(h.start, h.end))).toEqual(['buildup', 'armour']);
+  });
+
+  it('are still searched as their parts when the corpus never joins them', async () => {
+    const cited = await createCited({ corpusDir: dir });
+    const answer = cited.ask('Did the talks go on in Minsk after the stand-off?');
+    expect(answer.excerpts[0]!.text).toBe('The talks continued in Minsk.');
+    expect(answer.terms.unknown).toEqual(['stand']);
+  });
+});
+
 describe('abstaining honestly', () => {
   it.each([
     'What is the capital of Australia?',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../src/nlp/analysis.js';
-import { foldNumber, foldToken, opensWithPronoun, termOf } from '../src/nlp/terms.js';
+import { foldNumber, foldToken, hyphenCompounds, opensWithPronoun, termOf } from '../src/nlp/terms.js';
 
 /** The index terms of a text, without variant folding. */
 const terms = (text: string) =>
@@ -58,5 +58,27 @@ describe('sentences that take their subject from the one before', () => {
   it('are not those that open with a name, a noun or a quotation', () => {
     for (const text of ['Hermes said so.', 'The order allows curfews.', 'Items were seized.', '"It is a moment of peril," he said.', '“She said: Have you heard?”', 'Theirs was the only answer.'])
       expect(opensWithPronoun(text), text).toBe(false);
+  });
+});
+
+describe('hyphenated compounds', () => {
+  const compounds = (text: string) => hyphenCompounds(text, analyzeText(text)).map((c) => [c.token.normal, text.slice(c.token.start, c.token.end)]);
+
+  it('are joined into one word spanning the parts', () => {
+    expect(compounds('Massive cease-fire violations and a build-up of troops.')).toEqual([
+      ['ceasefire', 'cease-fire'],
+      ['buildup', 'build-up'],
+    ]);
+    expect(compounds('A face-to-face summit, with a non\u2011breaking hyphen.')).toEqual([
+      ['facetoface', 'face-to-face'],
+      ['nonbreaking', 'non\u2011breaking'],
+    ]);
+  });
+
+  it('are not URL slugs, numbers, dashes between spaces or plain words', () => {
+    expect(compounds('See vladimir-putin-mulls-independence-of-separatist-regions for more.')).toEqual([]);
+    expect(compounds('The 8-year-old conflict and a 24-hour truce.')).toEqual([]);
+    expect(compounds('Biden - Putin talks -- within limits.')).toEqual([]);
+    expect(compounds('A ceasefire.')).toEqual([]);
   });
 });

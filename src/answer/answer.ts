@@ -5,6 +5,7 @@
 import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText } from '../nlp/analysis.js';
+import { hyphenCompounds } from '../nlp/terms.js';
 import type { Searcher, SearchHit } from '../search/search.js';
 import { groupNearIdentical } from './near-duplicates.js';
 
@@ -131,10 +132,14 @@ function withCompletingNeighbour(hit: SearchHit, articles: ReadonlyMap<string, A
 /** Where the question's words occur in one quoted sentence. */
 function highlight(sentence: Sentence, hit: SearchHit, searcher: Searcher): Span[] {
   const wanted = new Set([...hit.matched, ...hit.context]);
-  return analyzeText(sentence.text)
+  const tokens = analyzeText(sentence.text);
+  const spans = [...tokens, ...hyphenCompounds(sentence.text, tokens).map((c) => c.token)]
     .filter((token) => {
       const [term] = searcher.termsOf([token]);
       return term !== undefined && wanted.has(term);
     })
     .map((token) => ({ start: token.start, end: token.end }));
+  // A compound found whole ("cease-fire" for "ceasefire") is one highlight, not its parts again.
+  const inside = (s: Span, o: Span) => o !== s && o.start <= s.start && s.end <= o.end;
+  return spans.filter((s) => !spans.some((o) => inside(s, o))).sort((a, b) => a.start - b.start);
 }

@@ -81,6 +81,40 @@ const stems = new Map<string, string>();
 const MAX_REMEMBERED = 2_000_000;
 
 /**
+ * Hyphenated compounds in a text ("cease-fire", "build-up", "go-between"), each as one word token
+ * spelling the parts run together ("ceasefire"): outlets hyphenate differently, so the corpus indexes
+ * the joined form beside the parts and a question searches it, and "ceasefire" meets "cease-fire".
+ * Runs of 2 to 3 words only (a longer run is a URL slug or a phrase, not a compound), no numbers
+ * ("8-year-old"). `tokens` are the text's word tokens in order, with offsets into `text`.
+ */
+export function hyphenCompounds(text: string, tokens: readonly WordToken[]): Compound[] {
+  const compounds: Compound[] = [];
+  let first = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const next = tokens[i + 1];
+    if (next !== undefined && next.start === tokens[i]!.end + 1 && HYPHENS.has(text[tokens[i]!.end]!)) continue;
+    const run = tokens.slice(first, i + 1);
+    if (run.length >= 2 && run.length <= 3 && run.every((t) => t.kind === 'word')) {
+      const joined = run.map((t) => t.normal).join('');
+      compounds.push({ first, last: i, token: { normal: joined, kind: 'word', stop: false, capitalised: run[0]!.capitalised, start: run[0]!.start, end: run.at(-1)!.end } });
+    }
+    first = i + 1;
+  }
+  return compounds;
+}
+
+export interface Compound {
+  /** Indexes of its first and last part in the tokens. */
+  first: number;
+  last: number;
+  /** The joined form as a word token spanning the parts. */
+  token: WordToken;
+}
+
+/** Hyphen-minus, hyphen, non-breaking hyphen. */
+const HYPHENS = new Set(['-', '\u2010', '\u2011']);
+
+/**
  * Whether a sentence opens with a personal pronoun ("He provided no details…", "It has also
  * demanded…"): it takes its subject from the sentence before. Not after an opening quote mark — a
  * quoted sentence's pronouns point inside the quotation, not to the sentence before it.

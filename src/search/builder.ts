@@ -7,7 +7,7 @@
  */
 import type { Article, Sentence } from '../core/types.js';
 import type { WordToken } from '../nlp/analysis.js';
-import { foldToken, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { Acronyms } from './acronyms.js';
 import { SentenceIndex } from './index.js';
@@ -65,8 +65,10 @@ export class SearcherBuilder {
     this.article[d] = this.articles;
     this.paragraph[d] = this.paragraphs;
 
-    if (this.length + tokens.length > this.occurrences.length) this.occurrences = grow(this.occurrences, Math.max(this.occurrences.length * 2, this.length + tokens.length));
-    for (const token of tokens) {
+    // A hyphenated compound is indexed as its parts and as one joined word (see hyphenCompounds).
+    const searchable = [...tokens, ...hyphenCompounds(sentence.text, tokens).map((c) => c.token)];
+    if (this.length + searchable.length > this.occurrences.length) this.occurrences = grow(this.occurrences, Math.max(this.occurrences.length * 2, this.length + searchable.length));
+    for (const token of searchable) {
       const fold = this.foldNumber(token);
       if (fold < 0) continue;
       this.occurrences[this.length++] = fold;

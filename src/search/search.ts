@@ -6,7 +6,7 @@
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
-import { foldToken, mentionsNumber, opensWithPronoun, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, mentionsNumber, opensWithPronoun, termOf } from '../nlp/terms.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
@@ -134,9 +134,26 @@ export class Searcher {
 
   private readonly termCache = new Map<string, string>();
 
+  /**
+   * Tokens with each hyphenated compound the index knows ("build-up" → buildup) in place of its
+   * parts, so it is searched as the one word the corpus writes, hyphenated or not; a compound the
+   * corpus never uses stays as its parts.
+   */
+  withCompounds(text: string, tokens: WordToken[]): WordToken[] {
+    const known = hyphenCompounds(text, tokens).filter((c) => this.index.has(this.termsOf([c.token])[0]!));
+    if (known.length === 0) return tokens;
+    const out: WordToken[] = [];
+    let next = 0;
+    for (const c of known) {
+      out.push(...tokens.slice(next, c.first), c.token);
+      next = c.last + 1;
+    }
+    return [...out, ...tokens.slice(next)];
+  }
+
   /** What the index will look for, and what it knows nothing about. */
   analyzeQuery(question: string): QueryAnalysis {
-    const tokens = analyzeText(question);
+    const tokens = this.withCompounds(question, analyzeText(question));
     const weights: number[] = [];
     let tags: Map<number, string> | null = null;
     /** How much a word the corpus never uses counts against coverage (see SearchOptions.unknownWeight). */
