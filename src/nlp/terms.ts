@@ -93,10 +93,14 @@ export function hyphenCompounds(text: string, tokens: readonly WordToken[]): Com
   for (let i = 0; i < tokens.length; i++) {
     const next = tokens[i + 1];
     if (next !== undefined && next.start === tokens[i]!.end + 1 && HYPHENS.has(text[tokens[i]!.end]!)) continue;
-    const run = tokens.slice(first, i + 1);
-    if (run.length >= 2 && run.length <= 3 && run.every((t) => t.kind === 'word')) {
-      const joined = run.map((t) => t.normal).join('');
-      compounds.push({ first, last: i, token: { normal: joined, kind: 'word', stop: false, capitalised: run[0]!.capitalised, start: run[0]!.start, end: run.at(-1)!.end } });
+    // Most tokens stand alone: a run is looked at only when it has 2 or 3 parts.
+    const parts = i - first + 1;
+    if (parts >= 2 && parts <= 3) {
+      const run = tokens.slice(first, i + 1);
+      if (run.every((t) => t.kind === 'word')) {
+        const token: WordToken = { normal: run.map((t) => t.normal).join(''), kind: 'word', stop: false, capitalised: run[0]!.capitalised, start: run[0]!.start, end: tokens[i]!.end };
+        compounds.push({ first, last: i, token });
+      }
     }
     first = i + 1;
   }

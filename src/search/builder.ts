@@ -66,7 +66,8 @@ export class SearcherBuilder {
     this.paragraph[d] = this.paragraphs;
 
     // A hyphenated compound is indexed as its parts and as one joined word (see hyphenCompounds).
-    const searchable = [...tokens, ...hyphenCompounds(sentence.text, tokens).map((c) => c.token)];
+    const compounds = hyphenCompounds(sentence.text, tokens);
+    const searchable = compounds.length === 0 ? tokens : [...tokens, ...compounds.map((c) => c.token)];
     if (this.length + searchable.length > this.occurrences.length) this.occurrences = grow(this.occurrences, Math.max(this.occurrences.length * 2, this.length + searchable.length));
     for (const token of searchable) {
       const fold = this.foldNumber(token);

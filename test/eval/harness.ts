@@ -78,7 +78,7 @@ export const targets = { hit1: 0.9, hit3: 0.95, correctAbstentions: 0.9, falseAb
  */
 export const reached = {
   dev: { hit1: 0.78, hit3: 0.88, mrr10: 0.82 },
-  heldout: { hit1: 0.82, hit3: 0.85, mrr10: 0.84 },
+  heldout: { hit1: 0.82, hit3: 0.89, mrr10: 0.85 },
 } as const;
 
 export function meetsTargets(s: Scores): string[] {
