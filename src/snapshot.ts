@@ -20,7 +20,7 @@ import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/typ
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-/** 5: hyphenated compounds indexed joined as well (an older snapshot lacks those terms). */
+/** 5: hyphenated compounds indexed joined as well, and which sentences open with a pronoun (an older snapshot lacks both). */
 const FORMAT = 5;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
@@ -31,7 +31,7 @@ export interface SnapshotData {
 }
 
 type IndexArrayName = Exclude<keyof IndexArrays, 'terms' | 'titles'>;
-const INDEX_ARRAYS: IndexArrayName[] = ['offsets', 'docs', 'freqs', 'lengths', 'articleOf', 'paragraphOf'];
+const INDEX_ARRAYS: IndexArrayName[] = ['offsets', 'docs', 'freqs', 'lengths', 'articleOf', 'paragraphOf', 'refersBack'];
 type TypedArray = Uint32Array | Uint16Array | Uint8Array;
 const TYPES = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint32Array ? 'u32' : array instanceof Uint16Array ? 'u16' : 'u8');

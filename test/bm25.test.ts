@@ -77,16 +77,15 @@ describe('BM25 scoring, checked against values computed by hand', () => {
     const input = {
       docs: [
         { terms: ['borrel', 'readi'], article: 0, paragraph: 0 },
-        { terms: ['detail', 'target'], article: 0, paragraph: 1 }, // "He provided no details about who might be targeted."
-        { terms: ['target', 'list'], article: 1, paragraph: 2 }, // "It has a target list." — but the sentence before is another article's
+        { terms: ['detail', 'target'], article: 0, paragraph: 1, refersBack: true }, // "He provided no details about who might be targeted."
+        { terms: ['target', 'list'], article: 1, paragraph: 2, refersBack: true }, // "It has a target list." — but the sentence before is another article's
         { terms: ['borrel', 'spoke'], article: 1, paragraph: 3 },
         { terms: ['target', 'week'], article: 1, paragraph: 4 }, // does not open with a pronoun
       ],
       titles: [[], []],
     };
-    const opensWithPronoun = new Set([1, 2]);
     const context = { neighbour: 0.3, reference: 0.9, title: 0, coverage: 0.5 };
-    const index = SentenceIndex.build(input, { bm25: defaultBM25, context }, (d) => opensWithPronoun.has(d));
+    const index = SentenceIndex.build(input, { bm25: defaultBM25, context });
     const byDoc = new Map(index.search(['borrel', 'target'], 10).map((h) => [h.doc, h]));
     const avg = 2;
     const target = bm25(1, 3, 5, 2, avg, defaultBM25);
@@ -98,7 +97,7 @@ describe('BM25 scoring, checked against values computed by hand', () => {
     expect(byDoc.get(2)!.context).toEqual([]);
     expect(byDoc.get(4)!.score).toBeCloseTo(target, 12);
     // Without the pronoun, the same pair across a paragraph break gives nothing.
-    const plain = SentenceIndex.build(input, { bm25: defaultBM25, context });
+    const plain = SentenceIndex.build({ ...input, docs: input.docs.map((doc) => ({ ...doc, refersBack: false })) }, { bm25: defaultBM25, context });
     expect(plain.search(['borrel', 'target'], 10).find((h) => h.doc === 1)!.score).toBeCloseTo(target, 12);
   });
 

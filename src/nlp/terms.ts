@@ -121,13 +121,15 @@ const HYPHENS = new Set(['-', '\u2010', '\u2011']);
 /**
  * Whether a sentence opens with a personal pronoun ("He provided no details…", "It has also
  * demanded…"): it takes its subject from the sentence before. Not after an opening quote mark — a
- * quoted sentence's pronouns point inside the quotation, not to the sentence before it.
+ * quoted sentence's pronouns point inside the quotation, not to the sentence before it. `tokens`
+ * are the sentence's word tokens, with offsets into it.
  */
-export function opensWithPronoun(text: string): boolean {
-  return OPENS_WITH_PRONOUN.test(text);
+export function opensWithPronoun(tokens: readonly WordToken[]): boolean {
+  const first = tokens[0];
+  return first !== undefined && first.start === 0 && first.capitalised && PRONOUNS.has(first.normal);
 }
 
-const OPENS_WITH_PRONOUN = /^\s*(He|She|It|They|His|Her|Its|Their)\b/;
+const PRONOUNS = new Set(['he', 'she', 'it', 'they', 'his', 'her', 'its', 'their']);
 
 /** Whether a text mentions a number, in digits or in words ("5,000", "five", "hundreds", "a dozen"). */
 export function mentionsNumber(text: string): boolean {

@@ -7,7 +7,7 @@
  */
 import type { Article, Sentence } from '../core/types.js';
 import type { WordToken } from '../nlp/analysis.js';
-import { foldToken, hyphenCompounds, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, opensWithPronoun, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { Acronyms } from './acronyms.js';
 import { SentenceIndex } from './index.js';
@@ -39,6 +39,8 @@ export class SearcherBuilder {
   private docEnds = new Uint32Array(1024);
   private article = new Uint32Array(1024);
   private paragraph = new Uint32Array(1024);
+  /** Per sentence, 1 when it opens with a pronoun (see opensWithPronoun). */
+  private refersBack = new Uint8Array(1024);
   private articles = -1;
   private paragraphs = -1;
   private previousArticle = '';
@@ -53,6 +55,7 @@ export class SearcherBuilder {
       this.docEnds = grow(this.docEnds, d * 2);
       this.article = grow(this.article, d * 2);
       this.paragraph = grow(this.paragraph, d * 2);
+      this.refersBack = grow(this.refersBack, d * 2);
     }
     // Articles numbered as they come (the loader keeps exactly the articles with a quotable
     // sentence, in this order); paragraphs numbered across the corpus, so neighbours in different articles never meet.
@@ -64,6 +67,7 @@ export class SearcherBuilder {
     this.previousParagraph = sentence.paragraph;
     this.article[d] = this.articles;
     this.paragraph[d] = this.paragraphs;
+    this.refersBack[d] = opensWithPronoun(tokens) ? 1 : 0;
 
     // A hyphenated compound is indexed as its parts and as one joined word (see hyphenCompounds).
     const compounds = hyphenCompounds(sentence.text, tokens);
@@ -107,10 +111,10 @@ export class SearcherBuilder {
           docEnds: this.docEnds.slice(0, docs),
           article: this.article.slice(0, docs),
           paragraph: this.paragraph.slice(0, docs),
+          refersBack: this.refersBack.slice(0, docs),
           titles: titles.map((tokens) => searcher.termsOf(tokens)),
         },
         options,
-        searcher.refersBack,
       );
     });
     this.release();
@@ -123,7 +127,7 @@ export class SearcherBuilder {
     this.formNumber.clear();
     this.forms.length = 0;
     this.occurrences = this.docEnds = this.article = this.paragraph = this.counts = new Uint32Array(0);
-    this.cases = new Uint8Array(0);
+    this.cases = this.refersBack = new Uint8Array(0);
   }
 
   /** The fold number of a token: a lookup per token, the fold itself once per distinct word form. */

@@ -35,8 +35,11 @@ export interface IndexOptions {
 }
 
 export interface IndexInput {
-  /** Per sentence, its terms in order (repeats count), its article and its paragraph (numbered across the corpus). */
-  docs: { terms: string[]; article: number; paragraph: number }[];
+  /**
+   * Per sentence, its terms in order (repeats count), its article and its paragraph (numbered across
+   * the corpus), and whether it takes its subject from the sentence before (default no).
+   */
+  docs: { terms: string[]; article: number; paragraph: number; refersBack?: boolean }[];
   /** Per article, the terms of its title. */
   titles: string[][];
 }
@@ -52,6 +55,8 @@ export interface TermIdInput {
   /** Per sentence, its article and its paragraph (numbered across the corpus). */
   article: Uint32Array;
   paragraph: Uint32Array;
+  /** Per sentence, 1 when it takes its subject from the sentence before (see ContextWeights.reference). */
+  refersBack: Uint8Array;
   /** Per article, the terms of its title. */
   titles: string[][];
 }
@@ -66,6 +71,8 @@ export interface IndexArrays {
   lengths: Uint16Array;
   articleOf: Uint32Array;
   paragraphOf: Uint32Array;
+  /** Per sentence, 1 when it opens with a pronoun and takes its subject from the sentence before. */
+  refersBack: Uint8Array;
   /** Per article, the terms of its title. */
   titles: string[][];
 }
@@ -112,15 +119,10 @@ export class SentenceIndex {
   /** Per term id, the most one posting of it can score (for pruning); computed on first use, -1 until then. */
   private readonly bounds: Float64Array;
 
-  /**
-   * An index over the given arrays (from `build`, or read back from a snapshot). `refersBack` tells
-   * whether a sentence takes its subject from the one before (see ContextWeights.reference); it is
-   * asked only of the sentences a search ranks.
-   */
+  /** An index over the given arrays (from `build`, or read back from a snapshot). */
   constructor(
     private readonly arrays: IndexArrays,
     private readonly options: IndexOptions,
-    private readonly refersBack: (doc: number) => boolean = () => false,
   ) {
     this.size = arrays.lengths.length;
     // Plain loops: this runs at every start from a snapshot, over every term and sentence.
@@ -143,7 +145,7 @@ export class SentenceIndex {
   }
 
   /** Builds the index of sentences given as terms (tests and small inputs; see fromTermIds). */
-  static build(input: IndexInput, options: IndexOptions, refersBack?: (doc: number) => boolean): SentenceIndex {
+  static build(input: IndexInput, options: IndexOptions): SentenceIndex {
     const termIds = new Map<string, number>();
     const id = (term: string) => {
       let n = termIds.get(term);
@@ -160,10 +162,10 @@ export class SentenceIndex {
         docEnds,
         article: Uint32Array.from(input.docs, (doc) => doc.article),
         paragraph: Uint32Array.from(input.docs, (doc) => doc.paragraph),
+        refersBack: Uint8Array.from(input.docs, (doc) => (doc.refersBack ? 1 : 0)),
         titles: input.titles,
       },
       options,
-      refersBack,
     );
   }
 
@@ -171,7 +173,7 @@ export class SentenceIndex {
    * Builds the index from term numbers: flat arrays in, flat arrays out, no object per sentence
    * (a million sentences would otherwise mean a million small maps to build and collect).
    */
-  static fromTermIds(input: TermIdInput, options: IndexOptions, refersBack?: (doc: number) => boolean): SentenceIndex {
+  static fromTermIds(input: TermIdInput, options: IndexOptions): SentenceIndex {
     const { occurrences, docEnds } = input;
     const docCount = docEnds.length;
     const termCount = input.terms.length;
@@ -218,7 +220,7 @@ export class SentenceIndex {
       }
       from = to;
     }
-    return new SentenceIndex({ terms: input.terms, offsets, docs: postings, freqs, lengths, articleOf: input.article, paragraphOf: input.paragraph, titles: input.titles }, options, refersBack);
+    return new SentenceIndex({ terms: input.terms, offsets, docs: postings, freqs, lengths, articleOf: input.article, paragraphOf: input.paragraph, refersBack: input.refersBack, titles: input.titles }, options);
   }
 
   /** Everything the index is made of, for a snapshot. */
@@ -336,7 +338,7 @@ export class SentenceIndex {
       const matched: number[] = [];
       const viaContext: number[] = [];
       const neighbours = new Set<number>();
-      let refers: boolean | undefined; // asked once, when a question word is missing
+      const refers = this.arrays.refersBack[d] === 1 && d > 0 && this.articleOf[d - 1] === this.articleOf[d];
       for (let q = 0; q < terms.length; q++) {
         if ((mask[d]! & ((1 << q) >>> 0)) !== 0) {
           matched.push(q);
@@ -345,7 +347,6 @@ export class SentenceIndex {
         }
         let credit = 0;
         let from = -1;
-        refers ??= d > 0 && this.articleOf[d - 1] === this.articleOf[d] && this.refersBack(d);
         for (const n of [d - 1, d + 1]) {
           if (n < 0 || n >= this.size) continue;
           const antecedent = refers && n === d - 1;

@@ -6,7 +6,7 @@
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
-import { foldToken, hyphenCompounds, mentionsNumber, opensWithPronoun, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, mentionsNumber, termOf } from '../nlp/terms.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
@@ -102,13 +102,10 @@ export class Searcher {
   static restore(state: SearcherState, sentences: Sentence[], aliases: AliasRules, options: SearchOptions): Searcher {
     const vocabulary = { counts: new Map(state.vocabulary.counts), names: new Set(state.vocabulary.names) };
     const searcher = new Searcher(vocabulary, aliases, Acronyms.restore(state.acronyms), sentences, options);
-    searcher.index = new SentenceIndex(state.index, options, searcher.refersBack);
+    searcher.index = new SentenceIndex(state.index, options);
     if (searcher.index.size !== sentences.length) throw new Error('Cited: the snapshot does not match its sentences');
     return searcher;
   }
-
-  /** Whether sentence `doc` takes its subject from the one before (for the index: ContextWeights.reference). */
-  readonly refersBack = (doc: number): boolean => opensWithPronoun(this.sentences[doc]!.text);
 
   state(): SearcherState {
     const { counts, names } = this.variants.vocabulary;
