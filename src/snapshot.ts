@@ -193,6 +193,9 @@ function decode(header: Header, front: Buffer, back: Uint8Array): SnapshotData {
     if (at < 0 || at % ALIGN !== 0 || at + length * Type.BYTES_PER_ELEMENT > back.length) throw new Error(`array ${name} lies outside the file`);
     arrays[name] = new Type(back.buffer as ArrayBuffer, at, length);
   }
+  // A snapshot written by another build of this format may lack an array: unreadable, not a crash at the first search.
+  const missing = [...INDEX_ARRAYS, 'vocabulary.counts', 'articles.textLength'].filter((name) => arrays[name] === undefined);
+  if (missing.length > 0) throw new Error(`arrays missing: ${missing.join(', ')}`);
   const index = { terms: splitLines(parsed.terms), titles: parsed.titles, ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, arrays[name]])) } as IndexArrays;
   const counts = arrays['vocabulary.counts']!;
   const vocabulary = { counts: splitLines(parsed.words).map((word, i) => [word, counts[i]!] as [string, number]), names: parsed.names };

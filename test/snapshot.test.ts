@@ -68,6 +68,23 @@ describe('the index snapshot', () => {
     expect(answers(again)).toEqual(reference);
   });
 
+  it('is rebuilt when it lacks an array (written by another build of the same format)', async () => {
+    const corpusDir = tempCorpus({}, true);
+    const snapshot = join(freshDir('cited-snap-'), 'index.snapshot');
+    const reference = answers(await createCited({ corpusDir, snapshot }));
+    // The header names each array; renaming one (same length, so the layout and checksum hold) hides it.
+    const bytes = readFileSync(snapshot);
+    const at = bytes.indexOf('"name":"refersBack"');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('"name":"refersBacX"', at);
+    writeFileSync(snapshot, bytes);
+    const notes: string[] = [];
+    const again = await createCited({ corpusDir, snapshot, onNote: (m) => notes.push(m) });
+    expect(notes).toEqual(['index snapshot not used: unreadable (arrays missing: refersBack); rebuilding it']);
+    expect(again.loadedFrom).toBe('corpus');
+    expect(answers(again)).toEqual(reference);
+  });
+
   it('gives back texts in any script exactly, with every sentence where it was', async () => {
     const corpusDir = tempCorpus(
       {
