@@ -136,7 +136,7 @@ export class Searcher {
    * parts, so it is searched as the one word the corpus writes, hyphenated or not; a compound the
    * corpus never uses stays as its parts.
    */
-  withCompounds(text: string, tokens: WordToken[]): WordToken[] {
+  private withCompounds(text: string, tokens: WordToken[]): WordToken[] {
     const known = hyphenCompounds(text, tokens).filter((c) => this.index.has(this.termsOf([c.token])[0]!));
     if (known.length === 0) return tokens;
     const out: WordToken[] = [];
