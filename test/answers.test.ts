@@ -140,6 +140,20 @@ describe('abstaining honestly', () => {
     expect(cited.ask('What is the capital of Australia?').terms.unknown).toEqual(['australia']);
   });
 
+  it('does not take an English word the articles never use for a slip or a name ("price" is not "Prime")', () => {
+    const terms = cited.search('How has the oil price reacted to the Ukraine crisis?').terms;
+    expect(terms.unknown).toEqual(['oil', 'price', 'reacted']);
+    expect(terms.folded).toEqual([]);
+    expect(cited.search('How many drones has Ukraine bought?').terms.unknown).toContain('bought');
+    // A name spelled another way is still found: the articles write Zelenskyy.
+    expect(cited.search('What did Zelenskiy say?').terms.folded).toEqual([{ from: 'zelenskiy', to: 'zelenskyy' }]);
+  });
+
+  it('does not search "going to", which only marks the future', () => {
+    expect(cited.search('Is Moscow going to retaliate?').indexTerms).not.toContain('go');
+    expect(cited.search('Where are the troops going?').indexTerms).toContain('go');
+  });
+
   it.each([
     ['What did Peskov say about the letters?', /Peskov/],
     ['How many people are expected to evacuate from Donetsk?', /700,000 people/],

@@ -57,6 +57,15 @@ describe('variants learnt from a vocabulary', () => {
     expect(variants.correct('kiev')).toBe(null); // known words are not "corrected"
   });
 
+  it('never takes an English word for a slip, and takes it for a name only when it sounds the same', () => {
+    const variants = new Variants({ counts: new Map([['prime', 4], ['kyiv', 9], ['sought', 2], ['getting', 3]]), names: new Set(['prime', 'kyiv']) });
+    expect(variants.correct('price')).toBe('prime'); // without the lexicon's word, "price" looks like a slip of "Prime"
+    expect(variants.correct('price', true)).toBe(null);
+    expect(variants.correct('bought', true)).toBe(null);
+    expect(variants.correct('letting', true)).toBe(null);
+    expect(variants.correct('kiev', true)).toBe('kyiv'); // the lexicon knows "kiev"; it sounds as Kyiv does
+  });
+
   it('follows aliases.txt: "=" joins, "!=" keeps apart, bad lines are reported', () => {
     const bad: [number, string][] = [];
     const rules = parseAliases('# comment\nKharkiv = Kharkov = Charkiw\nkyiv != kiev\nnonsense line\n', (line, why) => bad.push([line, why]));

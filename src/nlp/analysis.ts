@@ -11,6 +11,18 @@ const its = nlp.its;
 // Figures need parts of speech, lemmas and entities; this pipeline runs only over sentences with numbers.
 const tagger = winkNLP(model, ['sbd', 'pos', 'ner']);
 
+/**
+ * Words wink-nlp's English model knows have lexicon ids below this; a word it meets for the first
+ * time (a rare name, a typo) gets the next id up. Read once, before any text is analysed.
+ */
+const KNOWN_BELOW = nlp.readDoc('qxzjvq').tokens().itemAt(0).out(its.uniqueId);
+
+/** Whether a word (any case) is in the English model's lexicon: an English word, not a slip of the keyboard. */
+export function isEnglishWord(word: string): boolean {
+  const tokens = nlp.readDoc(word.toLowerCase()).tokens();
+  return tokens.length() === 1 && tokens.itemAt(0).out(its.uniqueId) < KNOWN_BELOW;
+}
+
 /** Porter 2 stemmer of the same model, applied to our folded forms (its.stem stems the raw token). */
 export const stem = model.addons.stem as (word: string) => string;
 

@@ -5,7 +5,7 @@
  */
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
-import { analyzeText, tagText, type WordToken } from '../nlp/analysis.js';
+import { analyzeText, isEnglishWord, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, hyphenCompounds, mentionsNumber, termOf } from '../nlp/terms.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
@@ -169,6 +169,8 @@ export class Searcher {
     tokens.forEach((token, i) => {
       if (i > 0 && tokens[i - 1]!.normal === 'how' && QUESTION_FRAMES.has(token.normal)) return;
       if (ASKERS_TIME.has(token.normal)) return;
+      // "Is Moscow going to retaliate?": "going to" marks the future; it is not a topic.
+      if (token.normal === 'going' && tokens[i + 1]?.normal === 'to') return;
       const folded = foldToken(token);
       if (folded === null) {
         if (token.kind === 'word') common.push(token.normal);
@@ -190,7 +192,7 @@ export class Searcher {
         return;
       }
       if (!this.index.has(term)) {
-        const corrected = this.variants.correct(folded);
+        const corrected = this.variants.correct(folded, isEnglishWord(token.normal));
         if (corrected !== null && this.index.has(termOf(corrected))) {
           form = corrected;
           term = termOf(corrected);

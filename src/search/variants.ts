@@ -167,14 +167,17 @@ export class Variants {
   /**
    * For a question word the corpus never uses: the corpus spelling it most likely means — a name
    * variant (Zelenskiy → zelensky) or a one-letter slip in a longer word (explosoins) — or null.
+   * `englishWord` says the word is in an English lexicon: then it is no slip ("bought" is not
+   * "sought"), and a name it may be written for must also sound the same (the lexicon knows "kiev",
+   * which is Kyiv, but "price" is not "Prime").
    */
-  correct(word: string): string | null {
+  correct(word: string, englishWord = false): string | null {
     if (this.vocabulary.counts.has(word) || /^\d/.test(word)) return null;
     const pick = (options: string[]) =>
       options.sort((a, b) => (this.vocabulary.counts.get(b) ?? 0) - (this.vocabulary.counts.get(a) ?? 0) || a.localeCompare(b))[0];
-    const names = [...candidates(word, this.nameKeys)].filter((n) => areVariants(word, n));
+    const names = [...candidates(word, this.nameKeys)].filter((n) => areVariants(word, n) && (!englishWord || soundex(word) === soundex(n)));
     if (names.length > 0) return this.canonical(pick(names)!);
-    if (word.length < MIN_WORD_LENGTH) return null;
+    if (englishWord || word.length < MIN_WORD_LENGTH) return null;
     this.wordKeys ??= indexKeys([...this.vocabulary.counts.keys()].filter((w) => w.length >= MIN_WORD_LENGTH - 1 && !/^\d/.test(w)));
     const words = [...candidates(word, this.wordKeys)].filter((w) => distance(word, w) === 1 && !isInflection(word, w));
     return words.length > 0 ? this.canonical(pick(words)!) : null;

@@ -18,7 +18,12 @@ export interface Question {
   question: string;
   kind: 'direct' | 'paraphrase' | 'variant' | 'context' | 'figure' | 'unanswerable';
   gold: string[];
-  split: 'dev' | 'heldout';
+  /**
+   * dev: may be looked at and tuned on. heldout: set aside when the set was written, checked but never
+   * tuned on. blind: written later by someone who had read only the articles — never the code, the
+   * other questions' results or Cited's answers — and likewise never tuned on.
+   */
+  split: 'dev' | 'heldout' | 'blind';
   note?: string;
 }
 

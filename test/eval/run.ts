@@ -1,6 +1,6 @@
 /**
  * `npm run eval`: Cited against the two plain baselines on the same questions and sentences, per
- * split (dev, held-out, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
+ * split (dev, held-out, blind, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
  * those options instead of the defaults; `--misses` lists Cited's misses
  * (`--verbose`: with their gold strings and Cited's first excerpt).
  */
@@ -19,6 +19,7 @@ const questions = loadQuestions();
 const splits: Record<string, Question[]> = {
   dev: questions.filter((q) => q.split === 'dev'),
   heldout: questions.filter((q) => q.split === 'heldout'),
+  blind: questions.filter((q) => q.split === 'blind'),
   all: questions,
 };
 
