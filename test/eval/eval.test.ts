@@ -1,8 +1,9 @@
 /**
  * Answer quality as a test: the evaluation set is sound; on its held-out split Cited stays ahead of
- * both plain baselines with honest abstentions; on both splits it keeps the scores reached so far
- * (harness.ts `reached`). The project's full targets — Hit@1 ≥ 0.9, Hit@3 ≥ 0.95 — are reported by
- * `npm run eval`; they are not reached, see README "Answer quality" for what was measured and why.
+ * both plain baselines with honest abstentions; on every split (dev, held-out, blind) it keeps the
+ * scores reached so far (harness.ts `reached`). The project's full targets — Hit@1 ≥ 0.9, Hit@3 ≥
+ * 0.95 — are reported by `npm run eval`; they are not reached, and on the blind split Cited is not
+ * ahead of wink-bm25: see README "Answer quality" for what was measured and why.
  */
 import { describe, expect, it } from 'vitest';
 import { createCited } from '../../src/cited.js';
@@ -15,10 +16,10 @@ const questions = loadQuestions();
 const heldout = questions.filter((q) => q.split === 'heldout');
 
 describe('the evaluation set', () => {
-  it('has enough questions of every kind, a third held out', () => {
+  it('has enough questions of every kind, a third never tuned on (held out or blind)', () => {
     expect(questions.filter((q) => q.gold.length > 0).length).toBeGreaterThanOrEqual(60);
     expect(questions.filter((q) => q.gold.length === 0).length).toBeGreaterThanOrEqual(15);
-    expect(heldout.length).toBeGreaterThanOrEqual(Math.floor(questions.length / 3));
+    expect(questions.filter((q) => q.split !== 'dev').length).toBeGreaterThanOrEqual(Math.floor(questions.length / 3));
     expect(new Set(questions.map((q) => q.id)).size).toBe(questions.length);
     for (const kind of ['paraphrase', 'variant', 'context', 'figure', 'unanswerable']) expect(heldout.some((q) => q.kind === kind)).toBe(true);
   });
@@ -47,7 +48,7 @@ describe('held-out answer quality', () => {
 
 describe('no regression', () => {
   it('keeps Hit@1, Hit@3 and MRR@10 at or above what each split has reached', () => {
-    for (const split of ['dev', 'heldout'] as const) {
+    for (const split of ['dev', 'heldout', 'blind'] as const) {
       const qs = questions.filter((q) => q.split === split);
       const scores = score(qs, runEngine(citedEngine(cited), qs));
       for (const metric of ['hit1', 'hit3', 'mrr10'] as const) expect(scores[metric], `${split} ${metric}`).toBeGreaterThanOrEqual(reached[split][metric]);
