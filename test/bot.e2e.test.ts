@@ -94,7 +94,7 @@ describe('/ask', () => {
   it('says the corpus does not cover an unanswerable question', async () => {
     const body = await reply(ask('What is the capital of Australia?'));
     const [embed] = (body['data'] as Json)['embeds'] as Json[];
-    expect(embed!['description']).toContain('The corpus does not cover this');
+    expect(embed!['description']).toContain('No passage in the articles answers this');
     expect(embed!['description']).toContain('`australia`');
   });
 
@@ -215,7 +215,7 @@ describe('"Find sources" on a member’s message', () => {
   it('says so when the claim is not covered, or the message has no text', async () => {
     const uncovered = discord.buildMessage({ content: 'The moon landing was filmed in a studio', author: newUser() });
     const [embed] = ((await reply(discord.interaction(discord.messageCommand('Find sources', uncovered, { user: newUser() }))))['data'] as Json)['embeds'] as Json[];
-    expect(embed!['description']).toContain('The corpus does not cover this');
+    expect(embed!['description']).toContain('No passage in the articles answers this');
     const empty = discord.buildMessage({ content: '', author: newUser() });
     const body = await reply(discord.interaction(discord.messageCommand('Find sources', empty, { user: newUser() })));
     expect(body['data']).toMatchObject({ flags: 64, content: expect.stringContaining('no text to check') });

@@ -86,8 +86,9 @@ describe('answer embeds', () => {
       { question: 'What is the capital of Australia?', abstained: true, excerpts: [], citations: [], more: false, terms: { searched: ['capit'], unknown: ['australia'], folded: [] } },
       { offset: 0 },
     );
-    expect(view.embeds[0]!.description).toContain('The corpus does not cover this');
+    expect(view.embeds[0]!.description).toContain('No passage in the articles answers this');
     expect(view.embeds[0]!.description).toContain('`australia`');
+    expect(view.embeds[0]!.description).toContain('ask again with theirs');
     expect(view.components).toEqual([]);
   });
 

@@ -55,8 +55,9 @@ export function renderFigures(result: FigureResult, style: Style = plain): strin
 export function renderAnswer(answer: Answer, style: Style = plain): string {
   const out: string[] = [];
   if (answer.abstained) {
-    out.push('The corpus does not cover this: no article answers it.');
-    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`);
+    out.push('No passage in the articles answers this, so Cited will not guess.');
+    // Most unanswered questions that the articles do cover are put in words the articles never use.
+    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.');
     out.push('Type /sources to see what the articles cover.');
     return out.join('\n');
   }

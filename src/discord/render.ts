@@ -161,13 +161,20 @@ export interface AnswerView {
   reportable?: boolean;
 }
 
+/** After an abstention with words no article uses: the articles may say it in other words. */
+const REPHRASE = 'If the articles may say it in other words, ask again with theirs.';
+
 export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordReply, 'ephemeral'> {
   const heading = truncateAtWord((view.title ?? answer.question).replace(/\s+/g, ' '), limits.embedTitle);
   if (answer.abstained || answer.excerpts.length === 0) {
     const lines = answer.abstained
-      ? ['**The corpus does not cover this.** No article answers it, so Cited will not guess.']
+      ? ['**No passage in the articles answers this**, so Cited will not guess.']
       : ['No more excerpts for this question.'];
-    if (answer.terms.unknown.length > 0) lines.push(`No article mentions: ${answer.terms.unknown.map((w) => `\`${w.replace(/`/g, '')}\``).join(', ')}.`);
+    if (answer.terms.unknown.length > 0) {
+      lines.push(`No article mentions: ${answer.terms.unknown.map((w) => `\`${w.replace(/`/g, '')}\``).join(', ')}.`);
+      // Most unanswered questions that the articles do cover are put in words the articles never use.
+      if (answer.abstained) lines.push(REPHRASE);
+    }
     lines.push('Use `/sources` to see what the articles cover.');
     const description = truncateAtWord(lines.join('\n'), limits.embedDescription);
     return { embeds: [{ title: heading, description, color: COLOR.abstain }], components: [] };
