@@ -1,6 +1,5 @@
 import type { Command } from './command.js';
 import { text } from './command.js';
-import { citedError } from '../src/core/errors.js';
 
 export const ask: Command = {
   name: 'ask',
@@ -11,11 +10,9 @@ export const ask: Command = {
     { name: 'source', description: 'Quote only this article (its id, see /sources)', type: 'string', autocomplete: true },
     { name: 'private', description: 'Show the answer only to you', type: 'boolean' },
   ],
-  run(input, { cited, exclude }) {
+  run(input, { answers, who }) {
     const question = typeof input.question === 'string' ? input.question : '';
-    const source = text(input, 'source');
-    if (source !== undefined && !cited.article(source)) throw citedError('UNKNOWN_SOURCE', source);
-    const answer = cited.ask(question, { ...(source ? { sources: [source] } : {}), ...(exclude ? { exclude } : {}) });
-    return { kind: 'answer', answer, private: input.private === true };
+    const request = { question, guildId: who.guildId, source: text(input, 'source') ?? null };
+    return { kind: 'answer', answer: answers.ask(request), request, private: input.private === true };
   },
 };

@@ -3,7 +3,8 @@
  * declares its options (or subcommands) and returns a Reply; the adapter renders the Reply and
  * turns a thrown CitedError into a user message in its one error boundary.
  */
-import type { Answer, Article, Cited, Exclusions, FigureResult } from '../src/cited.js';
+import type { AnswerRequest, Answers } from '../src/answers.js';
+import type { Answer, Article, Cited, FigureResult } from '../src/cited.js';
 import type { Moderation, Who } from '../src/moderation/moderation.js';
 
 export interface CommandOption {
@@ -41,7 +42,8 @@ export interface SourceSummary {
 }
 
 export type Reply =
-  | { kind: 'answer'; answer: Answer; private?: boolean }
+  /** `request` is what was asked, for the adapter to record the answer once it is posted. */
+  | { kind: 'answer'; answer: Answer; request: AnswerRequest; private?: boolean }
   | { kind: 'sources'; sources: SourceSummary[] }
   | { kind: 'figures'; result: FigureResult }
   | { kind: 'help'; commands: readonly Command[] }
@@ -54,12 +56,12 @@ export interface CommandContext {
   cited: Cited;
   /** Every command, for /help. */
   commands: readonly Command[];
-  /** Who runs the command and where; the adapter vouches for `isModerator`. */
-  who?: Who;
+  /** Who runs the command and in which server; the adapter vouches for `isModerator`. */
+  who: Who;
+  /** Answers and figures as this server may see them (its suppressions applied). */
+  answers: Answers;
   /** Moderation, where the adapter has a store. */
   moderation?: Moderation;
-  /** What this server must not be shown (its suppressions). */
-  exclude?: Exclusions;
 }
 
 export interface Command {

@@ -1,18 +1,21 @@
 /**
  * Puts the parts together the same way for every adapter: the corpus (as a Library that can
- * change while running), the moderation store, and moderation on top of both.
+ * change while running), the moderation store, moderation on top of both, and the answers service
+ * every adapter asks through.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { Answers } from './answers.js';
 import { bundledCorpus, type LoadWarning, type UserOptions } from './cited.js';
 import type { Config } from './config.js';
 import { Library } from './library.js';
-import { Moderation } from './moderation/moderation.js';
+import { Moderation, type ModerationEvent } from './moderation/moderation.js';
 import { openStore } from './moderation/open-store.js';
 
 export interface App {
   library: Library;
   moderation: Moderation;
+  answers: Answers;
   close(): Promise<void>;
 }
 
@@ -20,13 +23,39 @@ export interface Reporting {
   onWarning: (warning: LoadWarning) => void;
   onNote?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Moderation's news: database outages, records written after one. */
+  onModeration?: ModerationEvent;
 }
 
-export async function openApp(config: Config, reporting: Reporting): Promise<App> {
+/**
+ * How often moderation writes answer records held during a database outage and reloads the
+ * suppressions (so a suppression made by another process sharing the database applies here within
+ * this time).
+ */
+export const MODERATION_SYNC_MS = 5_000;
+
+export async function openApp(config: Config, reporting: Reporting, extra: { corpusAdmins?: readonly string[] } = {}): Promise<App> {
   const library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
-  const moderation = new Moderation(store, library, config.discordGuildId ? { homeGuildId: config.discordGuildId } : {});
-  return { library, moderation, close: () => store.close() };
+  const moderation = await Moderation.open(store, library, {
+    corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
+    ...(reporting.onModeration ? { onEvent: reporting.onModeration } : {}),
+  }).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
+  const sync = setInterval(() => void moderation.sync(), MODERATION_SYNC_MS);
+  sync.unref();
+  return {
+    library,
+    moderation,
+    answers: new Answers(library, moderation),
+    async close() {
+      // Answer records still held for an outage are lost here: the database did not come back in time.
+      clearInterval(sync);
+      await moderation.close();
+    },
+  };
 }
 
 /** Options for the core from the configuration: the corpus folder and its index snapshot in DATA_DIR. */

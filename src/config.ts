@@ -30,6 +30,12 @@ export interface Config {
   modChannelId?: string;
   /** Members with this role moderate, besides those with Manage Messages. */
   modRoleId?: string;
+  /**
+   * User ids that may add and remove articles through Discord (CORPUS_ADMINS). The corpus is shared
+   * by every server the bot is in, so no server's moderators may change it by their role alone;
+   * empty: nobody may (the console's user always may).
+   */
+  corpusAdmins: string[];
   /** Shards for start:sharded; Discord's recommendation when unset. */
   shardCount?: number;
   /**
@@ -52,7 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
-  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50 };
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, corpusAdmins: [] };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -78,6 +84,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (id === undefined) continue;
     if (!/^\d{15,21}$/.test(id)) throw bad(name, `"${id}" is not a Discord id (15 to 21 digits; right-click → Copy ID with developer mode on)`);
     config[key] = id;
+  }
+  const admins = read('CORPUS_ADMINS');
+  if (admins) {
+    const ids = admins.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    const wrong = ids.find((id) => !/^\d{15,21}$/.test(id));
+    if (wrong !== undefined) throw bad('CORPUS_ADMINS', `"${wrong}" is not a Discord user id (15 to 21 digits, comma-separated; right-click a user → Copy User ID with developer mode on)`);
+    config.corpusAdmins = ids;
   }
   const level = read('LOG_LEVEL');
   if (level) {

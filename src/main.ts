@@ -4,7 +4,7 @@
  */
 import { loadDotEnv, readConfig, type Config } from './config.js';
 import { run } from './cli/common.js';
-import { runChat } from './console/chat.js';
+import { consoleUser, runChat } from './console/chat.js';
 import { openApp } from './app.js';
 import { progressReporter } from './console/progress.js';
 import { createLogger } from './logger.js';
@@ -21,7 +21,8 @@ async function runConsole(config: Config): Promise<number> {
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
     onNote: (message) => process.stderr.write(`note: ${message}\n`),
     onProgress: progressReporter(process.stderr, 'analysing articles'),
-  });
+    onModeration: (level, message) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${message}\n`),
+  }, { corpusAdmins: [consoleUser()] });
   try {
     await runChat(app);
   } finally {
@@ -47,6 +48,7 @@ async function runBot(config: Config, token: string): Promise<number> {
   const loading = Date.now();
   let quarter = -1;
   const app = await openApp(config, {
+    onModeration: (level, message, detail) => logger[level](detail, message),
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
     onNote: (message) => logger.info(message),
     onProgress: (done, total) => {

@@ -19,10 +19,11 @@ const slow: Command = {
   description: 'answers after a while',
   example: '/slow',
   options: [{ name: 'fail', description: 'throw instead', type: 'boolean' }],
-  async run(input, { cited }) {
+  async run(input, { answers, who }) {
     await pause(300);
     if (input.fail === true) throw citedError('EMPTY_QUESTION');
-    return { kind: 'answer', answer: cited.ask('Lugansk explosions') };
+    const request = { question: 'Lugansk explosions', guildId: who.guildId };
+    return { kind: 'answer', answer: answers.ask(request), request };
   },
 };
 

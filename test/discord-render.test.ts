@@ -30,7 +30,7 @@ function answer(excerpts: Excerpt[], citations: Citation[], more = false): Answe
 describe('answer embeds', () => {
   it('show quotes as block quotes with bold query words and numbered masked-link citations', async () => {
     const cited = await createCited();
-    const view = renderAnswer(cited.ask('How many troops has Russia amassed?'), { offset: 0 });
+    const view = renderAnswer(cited.ask('How many troops has Russia amassed?'), { offset: 0, reportable: true });
     const [embed] = view.embeds;
     expect(embed!.title).toBe('How many troops has Russia amassed?');
     expect(embed!.description).toContain("> Western capitals say **Russia** has **amassed** 150,000 **troops** in combat formations on Ukraine's borders");
@@ -42,14 +42,14 @@ describe('answer embeds', () => {
   });
 
   it('offer "More excerpts" when there are more, pointing at the next offset', () => {
-    const view = renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)], true), { offset: 3 });
+    const view = renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)], true), { offset: 3, reportable: true });
     const ids = view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''));
     expect(ids).toEqual(['more:4', 'cites:3', 'report']);
     for (const id of ids) expect(id.length).toBeLessThanOrEqual(limits.customId);
   });
 
   it('escape Markdown in article text so a quote shows as printed', () => {
-    const view = renderAnswer(answer([excerpt('Officials said *all* troops_left > now ~~maybe~~ [link](x)', [1])], [citation(1)]), { offset: 0 });
+    const view = renderAnswer(answer([excerpt('Officials said *all* troops_left > now ~~maybe~~ [link](x)', [1])], [citation(1)]), { offset: 0, reportable: true });
     const description = view.embeds[0]!.description!;
     expect(description).toContain('\\*all\\*');
     expect(description).toContain('troops\\_left');
@@ -63,7 +63,7 @@ describe('answer embeds', () => {
       [excerpt(`Troops ${words}.`, [1, 2, 3, 4], ['Troops']), excerpt(`More troops ${words}.`, [5, 6, 7, 8]), excerpt(`Even more ${words}.`, [9, 10, 11, 12])],
       many,
     );
-    const [embed] = renderAnswer(big, { offset: 0 }).embeds;
+    const [embed] = renderAnswer(big, { offset: 0, reportable: true }).embeds;
     expect(embed!.description!.length).toBeLessThanOrEqual(limits.embedDescription);
     expect(embedLength(embed!)).toBeLessThanOrEqual(limits.embedsTotal);
     for (const field of embed!.fields!) expect(field.value.length).toBeLessThanOrEqual(limits.fieldValue);
@@ -84,7 +84,7 @@ describe('answer embeds', () => {
   it('say plainly when the corpus does not cover a question, with no buttons', () => {
     const view = renderAnswer(
       { question: 'What is the capital of Australia?', abstained: true, excerpts: [], citations: [], more: false, terms: { searched: ['capit'], unknown: ['australia'], folded: [] } },
-      { offset: 0 },
+      { offset: 0, reportable: true },
     );
     expect(view.embeds[0]!.description).toContain('No passage in the articles answers this');
     expect(view.embeds[0]!.description).toContain('`australia`');
@@ -94,7 +94,7 @@ describe('answer embeds', () => {
 
   it('shorten a 6,000-character question title at a word boundary', () => {
     const question = 'troops '.repeat(900).trim();
-    const view = renderAnswer({ ...answer([excerpt('Troops moved.', [1])], [citation(1)]), question }, { offset: 0 });
+    const view = renderAnswer({ ...answer([excerpt('Troops moved.', [1])], [citation(1)]), question }, { offset: 0, reportable: true });
     expect(view.embeds[0]!.title!.length).toBeLessThanOrEqual(limits.embedTitle);
     expect(view.embeds[0]!.title!).toMatch(/troops…$/);
   });

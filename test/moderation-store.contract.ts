@@ -96,9 +96,10 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       const store = await open();
       await store.recordAnswer(answer('m5'));
       const { report } = await store.report('m5', { guildId: 'g1', userId: 'u1' });
-      expect((await store.unposted()).map((r) => r.id)).toContain(report.id);
+      expect((await store.unposted('g1')).map((r) => r.id)).toContain(report.id);
+      expect((await store.unposted('g2')).map((r) => r.id)).not.toContain(report.id);
       await store.setReviewMessage(report.id, 'mod-channel', 'review-1');
-      expect((await store.unposted()).map((r) => r.id)).not.toContain(report.id);
+      expect((await store.unposted('g1')).map((r) => r.id)).not.toContain(report.id);
       expect(await store.reportById(report.id)).toMatchObject({ reviewChannelId: 'mod-channel', reviewMessageId: 'review-1' });
       await store.close();
     });
@@ -133,6 +134,31 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       const log = await store.auditLog('g1', 50);
       expect(log.filter((e) => e.action === 'suppress' && e.target === 'source article-c')).toHaveLength(1);
       expect(log[0]).toMatchObject({ action: 'unsuppress', target: 'sentence a#1', before: { kind: 'sentence', target: 'a#1', reason: 'misleading out of context', by: 'mod' } });
+      await store.close();
+    });
+
+    it('files a report, and audits every change, in the server of the answer acted on', async () => {
+      const store = await open();
+      await store.recordAnswer(answer('m9', 'home'));
+      const { report } = await store.report('m9', { guildId: 'elsewhere', userId: 'u1' });
+      expect(report.guildId).toBe('home');
+      await store.retract('m9', { guildId: 'elsewhere', userId: 'mod' });
+      await store.resolve(report.id, 'retracted', { guildId: 'elsewhere', userId: 'mod' });
+      expect((await store.auditLog('home', 10)).map((e) => e.action)).toEqual(['resolve-retracted', 'retract', 'report']);
+      expect(await store.auditLog('elsewhere', 10)).toEqual([]);
+      await store.close();
+    });
+
+    it('lists every server\'s active suppressions at once', async () => {
+      const store = await open();
+      await store.suppress('source', 'article-1', { guildId: 'ga', userId: 'mod', reason: 'r' });
+      await store.suppress('sentence', 'article-2#x', { guildId: 'gb', userId: 'mod', reason: 'r' });
+      await store.suppress('source', 'article-3', { guildId: 'gb', userId: 'mod', reason: 'r' });
+      await store.unsuppress('source', 'article-3', { guildId: 'gb', userId: 'mod' });
+      expect((await store.allSuppressions()).map((s) => [s.guildId, s.kind, s.target])).toEqual([
+        ['ga', 'source', 'article-1'],
+        ['gb', 'sentence', 'article-2#x'],
+      ]);
       await store.close();
     });
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDir, startScript, tempCorpus, type Started } from './helpers.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
+import { readInert } from '../src/discord/escape.js';
 
 const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gstand.in-token';
 const GUILD = '300000000000000001';
@@ -68,6 +69,7 @@ async function startBot(): Promise<Started> {
     MOD_CHANNEL_ID: REVIEW,
     MOD_ROLE_ID: MOD_ROLE,
     COOLDOWN_QUESTIONS: '100',
+    CORPUS_ADMINS: String(moderator['id']),
     LOG_LEVEL: 'info',
   });
   await started.waitFor(/connected to Discord/);
@@ -185,7 +187,8 @@ describe('suppression', () => {
 
   it('/moderation suppress and unsuppress a whole source', async () => {
     const done = await command('moderation', 'suppress', [{ name: 'target', type: STRING, value: '003_67a18a0e446c63d1' }, { name: 'reason', type: STRING, value: 'syndicated copy' }]);
-    expect(done['data']).toMatchObject({ flags: 64, content: expect.stringContaining('Suppressed the source 003_67a18a0e446c63d1') });
+    expect(done['data']['flags']).toBe(64);
+    expect(readInert(done['data']['content'])).toContain('Suppressed the source 003_67a18a0e446c63d1');
     const answer = await ask('Reznikov 147,000 troops');
     expect(JSON.stringify(answer['embeds'])).not.toContain('Rashtranews');
     await command('moderation', 'unsuppress', [{ name: 'target', type: STRING, value: '003_67a18a0e446c63d1' }]);
@@ -233,9 +236,14 @@ describe('changing the corpus', () => {
     expect(JSON.stringify(answer['embeds'])).not.toContain('Negotiators from both sides');
   });
 
-  it('members may not change the corpus', async () => {
+  it('members may not change the corpus, nor may moderators who are not corpus admins', async () => {
     const body = await command('sources', 'remove', [{ name: 'id', type: STRING, value: '000_138185aca57c1631' }], member, NOTHING);
-    expect(body['data']).toMatchObject({ flags: 64, content: expect.stringContaining('Only moderators can remove articles') });
+    expect(body['data']).toMatchObject({ flags: 64, content: expect.stringContaining('Only the corpus admins can remove articles') });
+    const otherModerator = person();
+    const refused = await command('sources', 'remove', [{ name: 'id', type: STRING, value: '000_138185aca57c1631' }], otherModerator, MANAGE_MESSAGES);
+    expect(refused['data']).toMatchObject({ flags: 64, content: expect.stringContaining('Only the corpus admins can remove articles') });
+    expect(readInert((await command('moderation', 'log'))['data']['embeds'][0]['description'])).toContain(`${otherModerator['id']} · refused · remove articles 000_138185aca57c1631 · not a corpus admin`);
+    expect(JSON.stringify((await ask('Reznikov 147,000 troops'))['embeds'])).toContain('Reznikov');
   });
 });
 

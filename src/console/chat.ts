@@ -23,11 +23,16 @@ export interface ChatStreams {
 
 export const CONSOLE_GUILD = 'console';
 
+/** The person at the console, as the moderation store names them. They moderate, and may change the corpus. */
+export function consoleUser(): string {
+  return `console:${userInfo().username}`;
+}
+
 export async function runChat(app: App, streams: ChatStreams = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<void> {
   const style = terminalStyle(streams.output);
   const interactive = streams.output.isTTY === true && (streams.input as NodeJS.ReadStream).isTTY === true;
   const print = (text: string) => streams.output.write(text + '\n');
-  const who: Who = { guildId: CONSOLE_GUILD, userId: `console:${userInfo().username}`, isModerator: true };
+  const who: Who = { guildId: CONSOLE_GUILD, userId: consoleUser(), isModerator: true };
   const cited = () => app.library.current;
   print(
     `Cited — ${plural(cited().articles.length, 'article')}, ${plural(cited().sentenceCount, 'quotable sentence')}. ` +
@@ -38,18 +43,17 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
     lines.setPrompt('cited> ');
     lines.prompt();
   }
-  let last: { question: string; shown: number } | null = null;
+  let last: { question: string; shown: number; source: string | null } | null = null;
 
   for await (const line of lines) {
     const parsed = splitLine(line);
     if (parsed !== null) {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
       try {
-        const exclude = await app.moderation.exclusions(CONSOLE_GUILD);
         if (parsed.name === 'more') {
           if (!last) print('Ask a question first; /more shows more excerpts for it.');
           else {
-            const answer = cited().ask(last.question, { offset: last.shown, exclude });
+            const answer = app.answers.ask({ question: last.question, guildId: CONSOLE_GUILD, offset: last.shown, source: last.source });
             last.shown += answer.excerpts.length;
             print(renderAnswer(answer, style));
           }
@@ -57,12 +61,12 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
           const command = findCommand(parsed.name);
           if (!command) throw citedError('UNKNOWN_COMMAND', parsed.name);
           const input = withFiles(command, toInput(command, parsed.rest));
-          const reply: Reply = await command.run(input, { cited: cited(), commands, who, moderation: app.moderation, exclude });
-          if (reply.kind === 'answer') {
-            last = { question: reply.answer.question, shown: reply.answer.excerpts.length };
-            if (reply.answer.abstained) await app.moderation.store.recordGap(CONSOLE_GUILD, reply.answer.question);
-          }
+          const reply: Reply = await command.run(input, { cited: cited(), commands, who, answers: app.answers, moderation: app.moderation });
           print(renderReply(reply, style));
+          if (reply.kind === 'answer') {
+            last = { question: reply.answer.question, shown: reply.answer.excerpts.length, source: reply.request.source ?? null };
+            await app.answers.record(reply.request, reply.answer, null);
+          }
         }
       } catch (error) {
         // The one error boundary: a CitedError is the user's to fix; anything else is ours.

@@ -16,6 +16,11 @@ const messages = {
   SOURCE_EXISTS: (id: string) => `An article with the id "${id}" is already in the corpus. Rename the file, or remove the old one first with /sources remove.`,
   BAD_ARTICLE_FILE: (file: string, why: string) => `${file} was not added: ${why}.`,
   NOT_A_MODERATOR: (action: string) => `Only moderators can ${action}. (Moderators have Manage Messages, or the moderator role.)`,
+  NOT_A_CORPUS_ADMIN: (action: string) =>
+    `Only the corpus admins can ${action}: the articles are shared by every server Cited is in. Whoever runs Cited lists them in CORPUS_ADMINS.`,
+  NOT_REVIEWABLE_HERE: () =>
+    'Answers in direct messages have no moderators to review them, so they cannot be reported. Ask in a server that has Cited to have an answer reviewed.',
+  STORE_UNAVAILABLE: (what: string) => `${what}: the moderation database cannot be reached right now. Try again in a few minutes.`,
   ALREADY_RETRACTED: () => 'That answer is already retracted. /moderation unretract restores it.',
   UNKNOWN_SENTENCE: (id: string) => `No sentence has the id "${id}".`,
   NOT_AN_ANSWER: () => 'Only answers Cited posted can be reported or retracted, and this message is not one it has on record.',

@@ -4,7 +4,9 @@
  */
 import { PermissionFlagsBits, type Client, type Interaction } from 'discord.js';
 import type { WorkQueue } from './work-queue.js';
-import type { Answer, Cited, Exclusions } from '../cited.js';
+import type { Answer, Cited } from '../cited.js';
+import type { AnswerRequest, Posted } from '../answers.js';
+import { DIRECT_MESSAGES } from '../moderation/store.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Who } from '../moderation/moderation.js';
@@ -32,16 +34,20 @@ export interface HandlerContext {
   queue: WorkQueue;
 }
 
-/** Direct messages have no server: they share one place in the store, where nobody moderates. */
-export const DIRECT_MESSAGES = 'dm';
+export { DIRECT_MESSAGES };
 
 export function cited(ctx: HandlerContext): Cited {
   return ctx.app.library.current;
 }
 
+/** The server an interaction or message comes from ("dm" for direct messages). */
+export function placeOf(source: { guildId: string | null }): string {
+  return source.guildId ?? DIRECT_MESSAGES;
+}
+
 /** The acting member: a moderator has Manage Messages in the channel, or the moderator role. */
 export function whoOf(interaction: Interaction, ctx: HandlerContext, reason?: string | null): Who {
-  const guildId = interaction.guildId ?? DIRECT_MESSAGES;
+  const guildId = placeOf(interaction);
   const member = interaction.member;
   const roles = member ? (Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()]) : [];
   const isModerator =
@@ -49,29 +55,10 @@ export function whoOf(interaction: Interaction, ctx: HandlerContext, reason?: st
   return { guildId, userId: interaction.user.id, isModerator, ...(reason !== undefined ? { reason } : {}) };
 }
 
-export function exclusionsFor(ctx: HandlerContext, guildId: string | null): Promise<Exclusions> {
-  return ctx.app.moderation.exclusions(guildId ?? DIRECT_MESSAGES);
-}
-
 /** Records an answer the bot posted (for reports, retractions and its buttons). Failures are logged, not fatal. */
-export async function recordAnswer(
-  ctx: HandlerContext,
-  posted: { messageId: string; guildId: string | null; channelId: string; askerId: string; source?: string | null; offset: number },
-  answer: Answer,
-): Promise<void> {
+export async function recordAnswer(ctx: HandlerContext, request: AnswerRequest, answer: Answer, posted: Posted): Promise<void> {
   try {
-    await ctx.app.moderation.recordAnswer({
-      messageId: posted.messageId,
-      guildId: posted.guildId ?? DIRECT_MESSAGES,
-      channelId: posted.channelId,
-      askerId: posted.askerId,
-      question: answer.question,
-      source: posted.source ?? null,
-      offset: posted.offset,
-      excerpts: answer.excerpts.map((e) => ({ sentenceIds: [...e.sentenceIds, ...e.duplicateIds], score: e.score })),
-      abstained: answer.abstained,
-      createdAt: Date.now(),
-    });
+    await ctx.app.answers.record(request, answer, posted);
   } catch (err) {
     ctx.logger.error({ err, message: posted.messageId }, 'could not record an answer');
   }

@@ -14,14 +14,14 @@ import {
   type MessageContextMenuCommandInteraction,
 } from 'discord.js';
 import { citedError } from '../core/errors.js';
-import type { Exclusions } from '../cited.js';
 import { findCommandIn, summarize, type Attachment, type CommandInput } from '../../commands/index.js';
 import { FIND_SOURCES, REPORT_ANSWER } from './definitions.js';
 import { parseCustomId } from './custom-ids.js';
 import { limits, truncateAtWord } from './limits.js';
 import { figuresTopic, notice, renderAnswer, renderCitedSources, renderFigures, renderReply, renderSources } from './render.js';
 import { replyWithError, send, sendToMessage, update, userMessage } from './send.js';
-import { cited, exclusionsFor, recordAnswer, whoOf, type HandlerContext } from './context.js';
+import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './context.js';
+import { readInert } from './escape.js';
 import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
 
 /** Commands that search the corpus on a user's behalf, and so count against the cooldown. */
@@ -62,13 +62,10 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
     if (value !== undefined) input[option.name] = value;
   }
   const privately = input.private === true || command.name === 'help' || command.moderatorsOnly === true || subcommand === 'add' || subcommand === 'remove';
-  const base = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), moderation: ctx.app.moderation };
-  const reply = await withDeferral(interaction, (exclude) => command.run(input, { ...base, exclude }), privately, ctx);
-  const id = await send(interaction, renderReply(reply));
-  if (id && reply.kind === 'answer') {
-    const source = typeof input.source === 'string' ? input.source : null;
-    await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, source, offset: 0 }, reply.answer);
-  }
+  const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
+  const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
+  const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
+  if (id && reply.kind === 'answer') await recordAnswer(ctx, reply.request, reply.answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
 /** An attachment option's file, within the article size limit. */
@@ -90,10 +87,11 @@ async function messageCommand(interaction: MessageContextMenuCommandInteraction,
     await send(interaction, notice('That message has no text to check (only attachments or embeds).'));
     return;
   }
-  const answer = await withDeferral(interaction, (exclude) => cited(ctx).ask(claim, { exclude }), false, ctx);
-  const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”` });
+  const request = { question: claim, guildId: placeOf(interaction) };
+  const answer = await withDeferral(interaction, () => ctx.app.answers.ask(request), false, ctx);
+  const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”`, reportable: interaction.guildId !== null });
   const id = await send(interaction, { ...view, ephemeral: false });
-  if (id) await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, offset: 0 }, answer);
+  if (id) await recordAnswer(ctx, request, answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
 async function component(interaction: ButtonInteraction | import('discord.js').StringSelectMenuInteraction, ctx: HandlerContext): Promise<void> {
@@ -109,19 +107,19 @@ async function component(interaction: ButtonInteraction | import('discord.js').S
   if (action.kind === 'figs') {
     const topic = figuresTopic(interaction.message.embeds[0]?.title);
     if (topic === undefined) return void (await send(interaction, notice('This list is too old to page through. Ask again with /figures.')));
-    return update(interaction, renderFigures(cited(ctx).figures(topic, await exclusionsFor(ctx, interaction.guildId)), action.page));
+    return update(interaction, renderFigures(ctx.app.answers.figures(topic, placeOf(interaction)), action.page));
   }
-  // more / cites: the answer's question from its record, else from the embed title when whole.
-  const record = await ctx.app.moderation.store.answer(interaction.message.id);
+  // more / cites: the answer's question from its record (this server's only), else from the embed title when whole.
+  const guildId = placeOf(interaction);
+  const record = await ctx.app.moderation.postedAnswer(interaction.message.id, guildId);
   const title = interaction.message.embeds[0]?.title;
-  const question = record?.question ?? (title && !title.endsWith('…') ? title : null);
+  const question = record?.question ?? (title && !title.endsWith('…') ? readInert(title) : null);
   if (!question) return void (await send(interaction, notice('This answer is too old to page through. Ask again with /ask.')));
-  const source = record?.source ?? null;
-  const exclude = await exclusionsFor(ctx, interaction.guildId);
-  const answer = cited(ctx).ask(question, { offset: action.offset, exclude, ...(source ? { sources: [source] } : {}) });
+  const request = { question, guildId, offset: action.offset, source: record?.source ?? null };
+  const answer = ctx.app.answers.ask(request);
   if (action.kind === 'cites') return void (await send(interaction, renderCitedSources(answer)));
   const id = await send(interaction, { ...renderAnswer(answer, { offset: action.offset, reportable: false }), ephemeral: true });
-  if (id) await recordAnswer(ctx, { messageId: id, guildId: interaction.guildId, channelId: interaction.channelId, askerId: interaction.user.id, source, offset: action.offset }, answer);
+  if (id) await recordAnswer(ctx, request, answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
 async function autocomplete(interaction: AutocompleteInteraction, ctx: HandlerContext): Promise<void> {
@@ -159,10 +157,10 @@ export async function handleMessage(message: Message, botUserId: string, ctx: Ha
       await sendToMessage(message, notice(cooldownText(wait)));
       return;
     }
-    const question = message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), ' ').trim();
-    const answer = cited(ctx).ask(question, { exclude: await exclusionsFor(ctx, message.guildId) });
-    const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0 }), ephemeral: false });
-    await recordAnswer(ctx, { messageId: id, guildId: message.guildId, channelId: message.channelId, askerId: message.author.id, offset: 0 }, answer);
+    const request = { question: message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), ' ').trim(), guildId: placeOf(message) };
+    const answer = ctx.app.answers.ask(request);
+    const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0, reportable: message.guildId !== null }), ephemeral: false });
+    await recordAnswer(ctx, request, answer, { messageId: id, channelId: message.channelId, askerId: message.author.id });
   } catch (error) {
     const text = userMessage(error, ctx.logger, { message: message.id, user: message.author.id });
     await sendToMessage(message, notice(text)).catch((e: unknown) => ctx.logger.warn({ err: e, message: message.id }, 'could not reply to a message'));
@@ -181,14 +179,14 @@ function cooldownText(seconds: number): string {
 }
 
 /**
- * Runs a command (its CPU work through the bot's work queue) with the server's exclusions; if it
+ * Runs a command (its CPU work through the bot's work queue); if it
  * has not finished within `deferAfterMs`, or many interactions are in hand (`busyAfter`),
  * acknowledges the interaction first (Discord's 3-second window), so a slow or queued answer is
  * still delivered.
  */
 async function withDeferral<T>(
   interaction: ChatInputCommandInteraction | MessageContextMenuCommandInteraction,
-  work: (exclude: Exclusions) => T | Promise<T>,
+  work: () => T | Promise<T>,
   ephemeral: boolean,
   ctx: HandlerContext,
 ): Promise<T> {
@@ -199,8 +197,7 @@ async function withDeferral<T>(
     deferring = interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {}).catch((e: unknown) => ctx.logger.warn({ err: e }, 'defer failed'));
   }, ctx.deferAfterMs);
   try {
-    const exclude = await exclusionsFor(ctx, interaction.guildId);
-    return await ctx.queue.run(() => work(exclude));
+    return await ctx.queue.run(work);
   } finally {
     clearTimeout(timer);
     if (deferring) await deferring;

@@ -4,13 +4,14 @@
  * buttons. Every Discord limit is respected; trimming shortens quotes at word boundaries and
  * never drops a citation that a shown quote uses.
  */
-import { escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
+import { type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Answer, Citation, Excerpt, Figure, FigureGroup, FigureResult } from '../cited.js';
 import { chartPng, worthCharting } from '../figures/chart.js';
 import { comparisonSentence, contextLabel, sourceLabel } from '../figures/describe.js';
 import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { limits, truncateAtWord } from './limits.js';
 import { customIds } from './custom-ids.js';
+import { inert, inertWithin, readInert } from './escape.js';
 
 export interface DiscordReply {
   content?: string;
@@ -24,12 +25,13 @@ export interface DiscordReply {
 const COLOR = { answer: 0x2f6fdf, abstain: 0x8a8f98, list: 0x2f9f6f };
 const SOURCES_PER_PAGE = 10;
 
-export function renderReply(reply: Reply, page = 0): DiscordReply {
+/** `reportable`: answers carry a Report button (not in direct messages, where nobody moderates). */
+export function renderReply(reply: Reply, options: { reportable: boolean }): DiscordReply {
   switch (reply.kind) {
     case 'answer':
-      return { ...renderAnswer(reply.answer, { offset: 0 }), ephemeral: reply.private === true };
+      return { ...renderAnswer(reply.answer, { offset: 0, reportable: options.reportable }), ephemeral: reply.private === true };
     case 'sources':
-      return renderSources(reply.sources, page);
+      return renderSources(reply.sources, 0);
     case 'help':
       return renderHelp(reply.commands);
     case 'figures':
@@ -47,7 +49,7 @@ export function renderList(title: string, lines: readonly string[], empty: strin
   let description = '';
   let shown = 0;
   for (const line of lines) {
-    const next = `${description}${description ? '\n' : ''}• ${escape(truncateAtWord(line, 400))}`;
+    const next = `${description}${description ? '\n' : ''}• ${inert(truncateAtWord(line, 400))}`;
     if (next.length > limits.embedDescription - 60) break;
     description = next;
     shown++;
@@ -66,7 +68,7 @@ const FIGURE_PAGE_BUDGET = 5200;
  * as many subjects a page as fit, and a bar chart image for each subject with two or more values.
  */
 export function renderFigures(result: FigureResult, page = 0): DiscordReply {
-  const title = truncateAtWord(result.topic === null ? 'What the figures in the articles count' : `Figures on “${result.topic.replace(/\s+/g, ' ')}”`, limits.embedTitle);
+  const title = result.topic === null ? OVERVIEW_TITLE : `Figures on “${inertWithin(result.topic.replace(/\s+/g, ' '), limits.embedTitle - 14, truncateAtWord)}”`;
   if (result.groups.length === 0) {
     const description = result.topic === null ? 'The articles print no figures.' : 'No figures on this topic in the articles. Try `/figures` alone for an overview, or `/sources`.';
     return { embeds: [{ title, description, color: COLOR.abstain }], components: [], ephemeral: false };
@@ -80,7 +82,7 @@ export function renderFigures(result: FigureResult, page = 0): DiscordReply {
   const charted = shown.map((s) => s.group).filter(worthCharting).slice(0, CHARTS_PER_PAGE);
   const files = charted.map((g) => ({ name: `figures-${g.key.replace(/[^a-z0-9]/gi, '') || 'chart'}.png`, data: chartPng(g) }));
   const embeds: APIEmbed[] = [{ title, description, color: COLOR.list, fields, footer, ...(files[0] ? { image: { url: `attachment://${files[0].name}` } } : {}) }];
-  for (const [i, file] of files.entries()) if (i > 0) embeds.push({ color: COLOR.list, image: { url: `attachment://${file.name}` }, description: truncateAtWord(`${charted[i]!.subject}: values by source`, 200) });
+  for (const [i, file] of files.entries()) if (i > 0) embeds.push({ color: COLOR.list, image: { url: `attachment://${file.name}` }, description: inertWithin(`${charted[i]!.subject}: values by source`, 200, truncateAtWord) });
   const components: DiscordReply['components'] =
     pages.length > 1
       ? [{ type: 1, components: [
@@ -91,11 +93,13 @@ export function renderFigures(result: FigureResult, page = 0): DiscordReply {
   return { embeds, components, ephemeral: false, files };
 }
 
+const OVERVIEW_TITLE = 'What the figures in the articles count';
+
 /** The topic of a /figures message from its title: null for the overview, undefined when cut short. */
 export function figuresTopic(title: string | null | undefined): string | null | undefined {
-  if (title === 'What the figures in the articles count') return null;
+  if (title === OVERVIEW_TITLE) return null;
   const match = /^Figures on “(.*)”$/.exec(title ?? '');
-  return match ? match[1] : undefined;
+  return match && !match[1]!.endsWith('…') ? readInert(match[1]!) : undefined;
 }
 
 /** Subjects packed into pages within the field budget and Discord's 25 fields (a subject never split across pages). */
@@ -119,11 +123,11 @@ function paginateFields<T extends { fields: APIEmbedField[] }>(items: T[]): T[][
 
 /** One subject as fields of at most 1,024 characters; a figure's line and its quote stay together. */
 function figureFields(group: FigureGroup, overview: boolean): APIEmbedField[] {
-  const blocks: string[] = group.comparisons.map((c) => `**${escape(comparisonSentence(c))}**`);
+  const blocks: string[] = group.comparisons.map((c) => `**${inert(comparisonSentence(c))}**`);
   for (const f of group.figures) {
-    const who = f.source.url ? `[${plainLabel(sourceLabel(f))}](${safeUrl(f.source.url)})` : escape(sourceLabel(f));
+    const who = f.source.url ? `[${plainLabel(sourceLabel(f))}](${safeUrl(f.source.url)})` : inert(sourceLabel(f));
     const context = contextLabel(f);
-    const line = `**${escape(f.text)}** — ${who}${context ? ` · ${escape(context)}` : ''}`;
+    const line = `**${inert(f.text)}** — ${who}${context ? ` · ${inert(context)}` : ''}`;
     blocks.push(overview ? line : `${line}\n> ${quoteAround(f, 140)}`);
   }
   const values: string[] = [];
@@ -132,8 +136,8 @@ function figureFields(group: FigureGroup, overview: boolean): APIEmbedField[] {
     if (last !== undefined && last.length + 1 + block.length <= limits.fieldValue) values[values.length - 1] = `${last}\n${block}`;
     else values.push(block);
   }
-  const name = truncateAtWord(`${group.subject} (${group.figures.length})`, limits.fieldName);
-  return values.map((value, i) => ({ name: i === 0 ? name : truncateAtWord(`${group.subject} (continued)`, limits.fieldName), value }));
+  const name = inertWithin(`${group.subject} (${group.figures.length})`, limits.fieldName, truncateAtWord);
+  return values.map((value, i) => ({ name: i === 0 ? name : inertWithin(`${group.subject} (continued)`, limits.fieldName, truncateAtWord), value }));
 }
 
 /** The part of the sentence around a figure (about `room` characters), cut at words, figure in bold. */
@@ -144,12 +148,12 @@ function quoteAround(f: Figure, room: number): string {
   let after = f.sentence.slice(f.end, to);
   if (from > 0) before = '…' + before.replace(/^\S*\s/, '');
   if (to < f.sentence.length) after = after.replace(/\s\S*$/, '') + '…';
-  return `${escape(before)}**${escape(f.sentence.slice(f.start, f.end))}**${escape(after)}`;
+  return `${inert(before)}**${inert(f.sentence.slice(f.start, f.end))}**${inert(after)}`;
 }
 
-/** Plain text for errors and notices, always ephemeral. */
+/** Plain text for errors and notices, always ephemeral; inert, since it may quote what a member typed. */
 export function notice(text: string): DiscordReply {
-  return { content: truncateAtWord(text, limits.content), embeds: [], components: [], ephemeral: true };
+  return { content: inertWithin(text, limits.content, truncateAtWord), embeds: [], components: [], ephemeral: true };
 }
 
 export interface AnswerView {
@@ -157,15 +161,15 @@ export interface AnswerView {
   offset: number;
   /** Heading; the question by default. */
   title?: string;
-  /** Show the "Report" button (public answers; default true). */
-  reportable?: boolean;
+  /** Show the "Report" button: public answers in a server, never in direct messages. */
+  reportable: boolean;
 }
 
 /** After an abstention with words no article uses: the articles may say it in other words. */
 const REPHRASE = 'If the articles may say it in other words, ask again with theirs.';
 
 export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordReply, 'ephemeral'> {
-  const heading = truncateAtWord((view.title ?? answer.question).replace(/\s+/g, ' '), limits.embedTitle);
+  const heading = inertWithin((view.title ?? answer.question).replace(/\s+/g, ' '), limits.embedTitle, truncateAtWord);
   if (answer.abstained || answer.excerpts.length === 0) {
     const lines = answer.abstained
       ? ['**No passage in the articles answers this**, so Cited will not guess.']
@@ -190,8 +194,8 @@ export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordRepl
     const room = Math.min(limits.embedDescription, limits.embedsTotal - fixed);
     const description = describeExcerpts(shown, answer, room);
     if (description !== null || shown.length === 1) {
-      const embed: APIEmbed = { title: heading, description: description ?? truncateAtWord(shown[0]!.text, room), color: COLOR.answer, fields, footer };
-      return { embeds: [embed], components: answerButtons(answer, view.offset, shown.length, view.reportable !== false) };
+      const embed: APIEmbed = { title: heading, description: description ?? inertWithin(shown[0]!.text, room, truncateAtWord), color: COLOR.answer, fields, footer };
+      return { embeds: [embed], components: answerButtons(answer, view.offset, shown.length, view.reportable) };
     }
     shown = shown.slice(0, -1); // not even trimmed quotes fit: show fewer excerpts
   }
@@ -225,10 +229,10 @@ function quoteMarkdown(excerpt: Excerpt, max: number): string {
     let at = 0;
     for (const { start, end: stop } of excerpt.highlights) {
       if (start >= end) break;
-      out += escape(excerpt.text.slice(at, start)) + `**${escape(excerpt.text.slice(start, Math.min(stop, end)))}**`;
+      out += inert(excerpt.text.slice(at, start)) + `**${inert(excerpt.text.slice(start, Math.min(stop, end)))}**`;
       at = Math.min(stop, end);
     }
-    return out + escape(excerpt.text.slice(at, end));
+    return out + inert(excerpt.text.slice(at, end));
   };
   const full = build(excerpt.text.length).replace(/\n/g, ' ');
   if (full.length <= max) return full;
@@ -292,9 +296,9 @@ export function renderSources(sources: readonly SourceSummary[], page: number): 
   const current = Math.min(Math.max(0, page), pages - 1);
   const slice = sources.slice(current * SOURCES_PER_PAGE, (current + 1) * SOURCES_PER_PAGE);
   const fields = slice.map((s) => ({
-    name: truncateAtWord(`${s.outlet ?? 'unknown outlet'} · ${s.date ?? 'date unknown'}`, limits.fieldName),
+    name: inertWithin(`${s.outlet ?? 'unknown outlet'} · ${s.date ?? 'date unknown'}`, limits.fieldName, truncateAtWord),
     value: truncateAtWord(
-      `${s.url ? `[${truncateAtWord(plainLabel(s.title ?? 'untitled'), 200)}](${safeUrl(s.url)})` : escape(s.title ?? 'untitled')}\n${s.sentences} sentences · id \`${s.id}\``,
+      `${s.url ? `[${truncateAtWord(plainLabel(s.title ?? 'untitled'), 200)}](${safeUrl(s.url)})` : inert(s.title ?? 'untitled')}\n${s.sentences} sentences · id ${idCode(s.id)}`,
       limits.fieldValue,
     ),
   }));
@@ -335,14 +339,14 @@ export function renderHelp(commands: readonly Command[]): DiscordReply {
   };
 }
 
-/** Article text in Markdown: every formatting character escaped, so a quote shows as printed. */
-function escape(text: string): string {
-  return escapeMarkdown(text, { bulletedList: true, numberedList: true, heading: true, maskedLink: true });
-}
-
 /** A masked link's label: escaped, and without the brackets that would end it. */
 function plainLabel(text: string): string {
-  return escape(text.replace(/[[\]]/g, ''));
+  return inert(text.replace(/[[\]]/g, ''));
+}
+
+/** An id in inline code, to copy; one holding a backtick (which would end the code) is shown escaped instead. */
+function idCode(id: string): string {
+  return id.includes('`') ? inert(id) : `\`${id}\``;
 }
 
 /** A URL safe inside `( )` of a masked link. */
@@ -354,8 +358,8 @@ function safeUrl(url: string): string {
 export function renderCitedSources(answer: Answer): DiscordReply {
   if (answer.citations.length === 0) return notice('This page cites no sources.');
   const fields = answer.citations.slice(0, limits.embedFields).map((c) => ({
-    name: truncateAtWord(`[${c.number}] ${c.outlet ?? 'unknown outlet'} · ${c.date ?? 'date unknown'}`, limits.fieldName),
-    value: truncateAtWord(`${escape(c.title ?? 'untitled')}\n${c.url ? safeUrl(c.url) : 'no link known'}\nid \`${c.articleId}\``, limits.fieldValue),
+    name: inertWithin(`[${c.number}] ${c.outlet ?? 'unknown outlet'} · ${c.date ?? 'date unknown'}`, limits.fieldName, truncateAtWord),
+    value: truncateAtWord(`${inert(c.title ?? 'untitled')}\n${c.url ? safeUrl(c.url) : 'no link known'}\nid ${idCode(c.articleId)}`, limits.fieldValue),
   }));
   return { embeds: [{ title: 'Sources cited', color: COLOR.list, fields }], components: [], ephemeral: true };
 }

@@ -2,7 +2,8 @@
  * Reports and their review, on Discord: a member reports an answer (the "Report" button or the
  * "Report answer" message command, then an optional reason in a form); the report is stored first,
  * then posted to the review channel, where moderators keep, retract or suppress. Every action is
- * checked again here (Moderation.requireModerator): a crafted button gets a refusal, never the action.
+ * checked by the moderation service (rights, and the server the report belongs to): a crafted
+ * button or form gets a refusal, never the action. Answers in direct messages cannot be reported.
  */
 import {
   MessageFlags,
@@ -20,7 +21,10 @@ import { customIds, parseFormId, type ButtonAction } from './custom-ids.js';
 import { notice, renderAnswer } from './render.js';
 import { renderReview } from './review.js';
 import { messageBody, noMentions, send } from './send.js';
-import { cited, exclusionsFor, whoOf, type HandlerContext } from './context.js';
+import { cited, DIRECT_MESSAGES, placeOf, whoOf, type HandlerContext } from './context.js';
+import { inert } from './escape.js';
+import { KeyedSerial } from '../core/serial.js';
+import { truncateAtWord } from './limits.js';
 
 /** The "Report" button under an answer: ask why, in a form. */
 export async function onReportButton(interaction: ButtonInteraction, ctx: HandlerContext): Promise<void> {
@@ -33,7 +37,8 @@ export async function onReportCommand(interaction: MessageContextMenuCommandInte
 }
 
 async function askForReport(interaction: ButtonInteraction | MessageContextMenuCommandInteraction, messageId: string, ctx: HandlerContext): Promise<void> {
-  const answer = await ctx.app.moderation.store.answer(messageId);
+  if (interaction.guildId === null) throw citedError('NOT_REVIEWABLE_HERE');
+  const answer = await ctx.app.moderation.postedAnswer(messageId, placeOf(interaction));
   if (!answer) throw citedError('NOT_AN_ANSWER');
   await interaction.showModal({
     custom_id: customIds.reportForm(messageId),
@@ -56,7 +61,7 @@ export async function onReviewComponent(interaction: ButtonInteraction | StringS
     await updateReview(interaction, action.reportId, ctx);
     return;
   }
-  await moderation.requireModerator(who, action.action === 'retract' ? 'retract an answer' : 'suppress excerpts or sources', `report ${action.reportId}`);
+  await moderation.reviewable(action.reportId, who, action.action === 'retract' ? 'retract an answer' : 'suppress excerpts or sources');
   const choice = interaction.isStringSelectMenu() ? interaction.values[0] : undefined;
   const formId = action.action === 'retract' ? customIds.retractForm(action.reportId) : choice ? customIds.suppressForm(action.reportId, choice) : null;
   if (formId === null || formId.length > 100) throw citedError('UNKNOWN_REPORT', action.reportId);
@@ -89,9 +94,10 @@ export async function onForm(interaction: ModalSubmitInteraction, ctx: HandlerCo
     await postReview(report, ctx).catch((err: unknown) => ctx.logger.warn({ err, report: report.id }, 'review message not posted; it will be retried'));
     return;
   }
-  const report = await moderation.store.reportById(form.reportId);
-  if (!report) throw citedError('UNKNOWN_REPORT', form.reportId);
-  if (form.kind === 'retract') await moderation.retract(report.answerId, who);
+  if (form.kind === 'retract') {
+    const { report } = await moderation.reviewable(form.reportId, who, 'retract an answer');
+    await moderation.retract(report.answerId, who);
+  }
   else if (form.kind === 'suppress-excerpt') await moderation.suppressExcerpt(form.reportId, form.excerpt, { ...who, reason: reason ?? 'no reason given' });
   else await moderation.suppressReportedSource(form.reportId, form.articleId, { ...who, reason: reason ?? 'no reason given' });
   await updateReview(interaction, form.reportId, ctx);
@@ -99,10 +105,9 @@ export async function onForm(interaction: ModalSubmitInteraction, ctx: HandlerCo
 
 /** Re-renders the review message the interaction came from (the report's new state). */
 async function updateReview(interaction: ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reportId: number, ctx: HandlerContext): Promise<void> {
-  const report = await ctx.app.moderation.store.reportById(reportId);
-  const answer = report ? await ctx.app.moderation.store.answer(report.answerId) : null;
-  if (!report || !answer) throw citedError('UNKNOWN_REPORT', reportId);
-  const view = renderReview(report, answer, cited(ctx));
+  const found = await ctx.app.moderation.reportIn(reportId, placeOf(interaction));
+  if (!found) throw citedError('UNKNOWN_REPORT', reportId);
+  const view = renderReview(found.report, found.answer, cited(ctx));
   if (interaction.isModalSubmit() && !interaction.isFromMessage()) {
     await interaction.reply({ content: 'Done.', flags: MessageFlags.Ephemeral, allowedMentions: noMentions });
   } else if (interaction.isModalSubmit()) {
@@ -113,32 +118,51 @@ async function updateReview(interaction: ButtonInteraction | StringSelectMenuInt
 }
 
 /**
+ * One review post per report at a time: reports of one answer arriving together (three members at
+ * the same moment, a burst) would otherwise each find no review message yet and each post one.
+ * In turn, each reads the report afresh: the first posts, the others edit that post. Every
+ * interaction of a server reaches the one process (shard) that serves it, so one process's turn-
+ * taking is enough.
+ */
+const reviewTurns = new KeyedSerial<number>();
+
+/**
  * Posts (or updates) a report's review message in the review channel. Only reports from the
  * channel's own server go there; others wait in /moderation queue. The report is already stored,
  * so a failure here loses nothing: `postPendingReviews` tries again.
  */
-export async function postReview(report: Report, ctx: HandlerContext): Promise<void> {
-  if (!ctx.modChannelId || !ctx.client) return;
-  const channel = await ctx.client.channels.fetch(ctx.modChannelId);
-  if (!channel?.isSendable() || !('guildId' in channel) || channel.guildId !== report.guildId) return;
-  const answer = await ctx.app.moderation.store.answer(report.answerId);
-  if (!answer) return;
-  const view = { ...renderReview(report, answer, cited(ctx)), allowedMentions: noMentions };
-  if (report.reviewMessageId && report.reviewChannelId === channel.id) {
-    await channel.messages.edit(report.reviewMessageId, view);
-    return;
-  }
-  const sent = await channel.send(view);
-  await ctx.app.moderation.store.setReviewMessage(report.id, channel.id, sent.id);
+export async function postReview(report: Pick<Report, 'id' | 'guildId'>, ctx: HandlerContext): Promise<void> {
+  const channel = await reviewChannel(ctx);
+  if (!channel || channel.guildId !== report.guildId) return;
+  await reviewTurns.run(report.id, async () => {
+    const found = await ctx.app.moderation.reportIn(report.id, channel.guildId);
+    if (!found) return;
+    const view = { ...renderReview(found.report, found.answer, cited(ctx)), allowedMentions: noMentions };
+    if (found.report.reviewMessageId && found.report.reviewChannelId === channel.id) {
+      await channel.messages.edit(found.report.reviewMessageId, view);
+      return;
+    }
+    const sent = await channel.send(view);
+    await ctx.app.moderation.setReviewMessage(found.report.id, channel.id, sent.id);
+  });
 }
 
-/** Posts every stored report whose review message never went out (after a failure or a crash). */
+/** The review channel (MOD_CHANNEL_ID), when it is set and the bot can post in it. */
+async function reviewChannel(ctx: HandlerContext) {
+  if (!ctx.modChannelId || !ctx.client) return null;
+  const channel = await ctx.client.channels.fetch(ctx.modChannelId);
+  return channel?.isSendable() && 'guildId' in channel && typeof channel.guildId === 'string' ? channel : null;
+}
+
+/** Posts every stored report of the review channel's server whose review message never went out (after a failure or a crash). */
 export async function postPendingReviews(ctx: HandlerContext): Promise<number> {
+  const channel = await reviewChannel(ctx);
+  if (!channel) return 0;
   let posted = 0;
-  for (const report of await ctx.app.moderation.store.unposted()) {
+  for (const report of await ctx.app.moderation.unpostedReports(channel.guildId)) {
     try {
       await postReview(report, ctx);
-      if ((await ctx.app.moderation.store.reportById(report.id))?.reviewMessageId) posted++;
+      if ((await ctx.app.moderation.reportIn(report.id, channel.guildId))?.report.reviewMessageId) posted++;
     } catch (err) {
       ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
     }
@@ -155,13 +179,12 @@ export function discordAnswerMessages(client: Client, ctx: HandlerContext): Answ
   };
   return {
     async retracted(record, reason) {
-      const text = `**This answer was retracted by the moderators**${reason ? `: ${reason}` : '.'} It quoted articles on “${record.question.slice(0, 300)}”; /sources lists them.`;
+      const text = `**This answer was retracted by the moderators**${reason ? `: ${inert(truncateAtWord(reason, 500))}` : '.'} It quoted articles on “${inert(truncateAtWord(record.question.replace(/\s+/g, ' '), 300))}”; /sources lists them.`;
       await edit(record, { content: text, embeds: [], components: [], ephemeral: false });
     },
     async restored(record) {
-      const exclude = await exclusionsFor(ctx, record.guildId);
-      const answer = cited(ctx).ask(record.question, { offset: record.offset, exclude, ...(record.source ? { sources: [record.source] } : {}) });
-      await edit(record, { ...renderAnswer(answer, { offset: record.offset }), content: '', ephemeral: false });
+      const answer = ctx.app.answers.ask({ question: record.question, guildId: record.guildId, offset: record.offset, source: record.source });
+      await edit(record, { ...renderAnswer(answer, { offset: record.offset, reportable: record.offset === 0 && record.guildId !== DIRECT_MESSAGES }), content: '', ephemeral: false });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { Cited } from '../cited.js';
 import type { AnswerRecord, Report } from '../moderation/store.js';
 import { customIds } from './custom-ids.js';
 import { limits, truncateAtWord } from './limits.js';
+import { inert, inertWithin } from './escape.js';
 
 export interface ReviewMessage {
   embeds: APIEmbed[];
@@ -30,12 +31,13 @@ export function renderReview(report: Report, answer: AnswerRecord, cited: Cited)
     const sentence = cited.sentence(e.sentenceIds[0] ?? '');
     const article = sentence ? cited.article(sentence.articleId) : undefined;
     const where = article ? `${article.outlet ?? 'unknown outlet'}, ${article.date ?? 'date unknown'}` : 'no longer in the corpus';
-    return `**${i + 1}.** > ${truncateAtWord(sentence?.text ?? `(${e.sentenceIds[0] ?? 'unknown sentence'})`, 300)}\n— ${where}`;
+    return `**${i + 1}.** > ${inert(truncateAtWord(sentence?.text ?? `(${e.sentenceIds[0] ?? 'unknown sentence'})`, 300).replace(/\s+/g, ' '))}\n— ${inert(where)}`;
   });
-  const reasons = report.reporters.map((r) => `<@${r.userId}>${r.reason ? `: ${truncateAtWord(r.reason, 200)}` : ''}`);
+  // Reporters are mentioned by id (allowed_mentions pings nobody); what they wrote is shown inert.
+  const reasons = report.reporters.map((r) => `<@${r.userId}>${r.reason ? `: ${inert(truncateAtWord(r.reason, 200))}` : ''}`);
   const status = report.status === 'open' ? 'Open' : `${OUTCOME[report.status]} by <@${report.resolvedBy}>`;
   const embed: APIEmbed = {
-    title: truncateAtWord(`Report #${report.id}: “${answer.question.replace(/\s+/g, ' ')}”`, limits.embedTitle),
+    title: `Report #${report.id}: “${inertWithin(answer.question.replace(/\s+/g, ' '), limits.embedTitle - 24, truncateAtWord)}”`,
     url: answerLink(answer),
     description: truncateAtWord(excerpts.length > 0 ? excerpts.join('\n\n') : 'The answer said the corpus does not cover this.', limits.embedDescription),
     color: report.status === 'open' ? 0xd64545 : 0x8a8f98,

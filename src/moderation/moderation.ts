@@ -1,16 +1,27 @@
 /**
- * What moderators and members can do, independent of Discord: record answers, report them,
- * keep or retract them, suppress excerpts and sources, change the corpus, read the queue, the
- * audit log and the coverage gaps. Every mod-only action checks the actor's right here, on the
- * server side, whatever the client showed: a refusal is audited and never acted on.
+ * What moderators and members can do, independent of Discord: record answers, report them, keep
+ * or retract them, suppress excerpts and sources, change the corpus, read the queue, the audit
+ * log and the coverage gaps. This is the one place that decides who may do what, and where:
  *
- * The corpus is shared by every server the bot is in; suppressions are per server. When
- * DISCORD_GUILD_ID names a home server, only its moderators may add or remove articles.
+ * - Every server is on its own. An action reaches only answers, reports and suppressions of the
+ *   server it is invoked in; anything else is "not found" (the same words as for an id that does
+ *   not exist, so nothing of another server leaks), and the refusal is written to the acting
+ *   server's audit log. A report belongs to the server where the answer was posted; answers in
+ *   direct messages have no moderators and cannot be reported.
+ * - Mod-only actions check the actor's right here, whatever the client showed; a refusal is
+ *   audited and never acted on. The adapter vouches for `isModerator` (only it knows Discord's
+ *   permissions).
+ * - The corpus is shared by every server: only the corpus admins (CORPUS_ADMINS) may change it.
+ * - The store is private to this service. Suppressions are held in memory (loaded at start,
+ *   changed here at once, refreshed from the database by `sync()` so other processes' changes
+ *   arrive), so what is quoted never depends on the database being up. Answer records made while
+ *   it is down are kept and written when it returns.
  */
 import type { Article, Exclusions } from '../cited.js';
-import { citedError } from '../core/errors.js';
+import { citedError, isCitedError } from '../core/errors.js';
 import type { Library } from '../library.js';
-import type { Actor, AnswerRecord, AuditEntry, Gap, ModerationStore, Report, Suppression, SuppressionKind } from './store.js';
+import { isOutage } from './outage.js';
+import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Gap, type ModerationStore, type Report, type Suppression, type SuppressionKind } from './store.js';
 
 /** Someone acting, as the adapter vouches for them. */
 export interface Who extends Actor {
@@ -24,173 +35,412 @@ export interface AnswerMessages {
   restored(record: AnswerRecord): Promise<void>;
 }
 
+/** What the service tells its operator: outages, and records written after one. */
+export type ModerationEvent = (level: 'info' | 'warn' | 'error', message: string, detail: Record<string, unknown>) => void;
+
 export interface ModerationOptions {
-  /** Only moderators of this server may add or remove articles (unset: any server's moderators). */
-  homeGuildId?: string;
+  /** User ids that may add and remove articles of the shared corpus (CORPUS_ADMINS). Nobody else may. */
+  corpusAdmins?: Iterable<string>;
+  /** Answer records held in memory while the database is down, at most (the oldest go first). Default 10,000. */
+  maxPending?: number;
+  /** Recently posted answers kept in memory for their buttons (More excerpts, Sources, Report). Default 5,000. */
+  recentAnswers?: number;
+  onEvent?: ModerationEvent;
 }
 
+export type NewAnswerRecord = Omit<AnswerRecord, 'retractedAt' | 'retractedBy'>;
+
+const NOTHING_EXCLUDED: Exclusions = { sentenceIds: new Set(), articleIds: new Set() };
+const NOT_FOUND_HERE = 'not found in this server';
+
 export class Moderation {
-  private readonly exclusionCache = new Map<string, Exclusions>();
+  readonly #store: ModerationStore;
+  readonly #library: Library;
+  readonly #corpusAdmins: ReadonlySet<string>;
+  readonly #maxPending: number;
+  readonly #recentLimit: number;
+  readonly #onEvent: ModerationEvent;
+  /** Active suppressions by server, as answers read them. */
+  #suppressions = new Map<string, { sentenceIds: Set<string>; articleIds: Set<string> }>();
+  /** Bumped by every local change: a refresh that started before one is stale and is dropped. */
+  #changes = 0;
+  /** Answer records not yet written (the database was down), oldest first. */
+  #pending: NewAnswerRecord[] = [];
+  #flushing: Promise<void> | null = null;
+  /** The last answers posted, newest last, so their buttons work without (or before) the database. */
+  #recent = new Map<string, NewAnswerRecord>();
   messages: AnswerMessages | null = null;
 
-  constructor(
-    readonly store: ModerationStore,
-    readonly library: Library,
-    private readonly options: ModerationOptions = {},
-  ) {}
-
-  /** What a server must never be shown (its active suppressions). */
-  async exclusions(guildId: string): Promise<Exclusions> {
-    const cached = this.exclusionCache.get(guildId);
-    if (cached) return cached;
-    const all = await this.store.suppressions(guildId);
-    const exclusions = {
-      sentenceIds: new Set(all.filter((s) => s.kind === 'sentence').map((s) => s.target)),
-      articleIds: new Set(all.filter((s) => s.kind === 'source').map((s) => s.target)),
-    };
-    this.exclusionCache.set(guildId, exclusions);
-    return exclusions;
+  private constructor(store: ModerationStore, library: Library, options: ModerationOptions) {
+    this.#store = store;
+    this.#library = library;
+    this.#corpusAdmins = new Set(options.corpusAdmins ?? []);
+    this.#maxPending = options.maxPending ?? 10_000;
+    this.#recentLimit = options.recentAnswers ?? 5_000;
+    this.#onEvent = options.onEvent ?? (() => undefined);
   }
 
-  /** Throws NOT_A_MODERATOR (after writing the refusal to the audit log) unless `who` moderates. */
-  async requireModerator(who: Who, action: string, target: string): Promise<void> {
-    if (who.isModerator) return;
-    await this.store.audit({ guildId: who.guildId, actorId: who.userId, action: 'refused', target: `${action} ${target}`.trim(), reason: 'not a moderator', before: null, after: null });
-    throw citedError('NOT_A_MODERATOR', action);
+  /** The service over an opened store, with every server's suppressions loaded. */
+  static async open(store: ModerationStore, library: Library, options: ModerationOptions = {}): Promise<Moderation> {
+    const moderation = new Moderation(store, library, options);
+    await moderation.#loadSuppressions();
+    return moderation;
   }
 
-  async recordAnswer(record: Omit<AnswerRecord, 'retractedAt' | 'retractedBy'>): Promise<void> {
-    await this.store.recordAnswer(record);
-    if (record.abstained && record.offset === 0) await this.store.recordGap(record.guildId, record.question, record.createdAt);
+  close(): Promise<void> {
+    return this.#store.close();
   }
 
-  /** A member reports an answer; repeated reports of it join one review item. */
-  async report(answerId: string, who: Who): Promise<{ report: Report; created: boolean; answer: AnswerRecord }> {
-    const answer = await this.store.answer(answerId);
-    if (!answer) throw citedError('NOT_AN_ANSWER');
-    return { ...(await this.store.report(answerId, who)), answer };
+  /** What a server must never be shown (its active suppressions), from memory: no database needed. */
+  exclusions(guildId: string): Exclusions {
+    return this.#suppressions.get(guildId) ?? NOTHING_EXCLUDED;
+  }
+
+  /**
+   * Writes answer records held during an outage and refreshes the suppressions from the database
+   * (other processes' changes). Run it every few seconds; it never throws (an outage is logged).
+   */
+  async sync(): Promise<void> {
+    await this.#flush();
+    try {
+      await this.#loadSuppressions();
+    } catch (error) {
+      if (!isOutage(error)) this.#onEvent('error', 'could not refresh suppressions', { err: error });
+    }
+  }
+
+  /** Answer records waiting for the database. */
+  get pendingRecords(): number {
+    return this.#pending.length;
+  }
+
+  // --- Answers ---------------------------------------------------------------------------
+
+  /**
+   * Records an answer the bot posted (for reports, retractions and its buttons) and, when nothing
+   * answered the question, counts it as a coverage gap. Never fails for an outage: the record is
+   * kept and written when the database is back.
+   */
+  async recordAnswer(record: NewAnswerRecord): Promise<void> {
+    this.#remember(record);
+    if (this.#pending.length > 0) {
+      this.#hold(record); // keep the order: earlier records are still waiting
+      void this.#flush();
+      return;
+    }
+    try {
+      await this.#write(record);
+    } catch (error) {
+      if (!isOutage(error)) throw error;
+      this.#onEvent('warn', 'moderation database unreachable: answer records are kept in memory until it is back', { err: error });
+      this.#hold(record);
+    }
+  }
+
+  /** Counts a question nothing answered, where no answer was posted to record (the console). */
+  async recordGap(guildId: string, question: string): Promise<void> {
+    await this.#db('The question could not be counted', () => this.#store.recordGap(guildId, question));
+  }
+
+  /**
+   * A posted answer of this server, for its buttons: from memory when recent, else from the
+   * database. Null when unknown, another server's, or the database is down and it is not in memory.
+   */
+  async postedAnswer(messageId: string, guildId: string): Promise<NewAnswerRecord | null> {
+    let record: NewAnswerRecord | null = this.#recent.get(messageId) ?? null;
+    if (!record) {
+      try {
+        record = await this.#store.answer(messageId);
+      } catch (error) {
+        if (!isOutage(error)) throw error;
+        record = null;
+      }
+    }
+    return record && record.guildId === guildId ? record : null;
+  }
+
+  // --- Reports ---------------------------------------------------------------------------
+
+  /** A member reports an answer posted in their server; repeated reports of it join one review item. */
+  async report(messageId: string, who: Who): Promise<{ report: Report; created: boolean; answer: AnswerRecord }> {
+    if (who.guildId === DIRECT_MESSAGES) throw citedError('NOT_REVIEWABLE_HERE');
+    const saving = 'Your report could not be saved';
+    await this.#db(saving, () => this.#flush());
+    const answer = await this.#answerIn(messageId, who, 'report an answer', saving);
+    return { ...(await this.#db(saving, () => this.#store.report(messageId, who))), answer };
+  }
+
+  /**
+   * Checks a moderator may act on an open report of their server (before a form asks them why);
+   * returns the report and its answer.
+   */
+  async reviewable(reportId: number, who: Who, action: string): Promise<{ report: Report; answer: AnswerRecord }> {
+    await this.requireModerator(who, action, `report ${reportId}`);
+    const report = await this.#openReportIn(reportId, who, action);
+    const answer = await this.#db('That could not be done', () => this.#store.answer(report.answerId));
+    if (!answer) throw citedError('UNKNOWN_REPORT', reportId);
+    return { report, answer };
+  }
+
+  /** A report of this server and its answer, in whatever state (to show it); null for anything else. */
+  async reportIn(reportId: number, guildId: string): Promise<{ report: Report; answer: AnswerRecord } | null> {
+    const report = await this.#db('That could not be read', () => this.#store.reportById(reportId));
+    if (!report || report.guildId !== guildId) return null;
+    const answer = await this.#db('That could not be read', () => this.#store.answer(report.answerId));
+    return answer ? { report, answer } : null;
+  }
+
+  /** This server's open reports whose review message was never posted (after a failure or a crash). */
+  unpostedReports(guildId: string): Promise<Report[]> {
+    return this.#db('Pending reports could not be read', () => this.#store.unposted(guildId));
+  }
+
+  setReviewMessage(reportId: number, channelId: string, messageId: string): Promise<void> {
+    return this.#db('The review message could not be saved', () => this.#store.setReviewMessage(reportId, channelId, messageId));
   }
 
   async keep(reportId: number, who: Who): Promise<Report> {
-    await this.requireModerator(who, 'keep an answer', `report ${reportId}`);
-    const report = await this.store.resolve(reportId, 'kept', who);
+    await this.reviewable(reportId, who, 'keep an answer');
+    const report = await this.#db('That could not be done', () => this.#store.resolve(reportId, 'kept', who));
     if (!report) throw citedError('UNKNOWN_REPORT', reportId);
     return report;
   }
 
-  /** Retracts an answer: the record stays, the message becomes a retraction notice, its open report closes. */
+  /** Retracts an answer of this server: the record stays, the message becomes a retraction notice, its open report closes. */
   async retract(messageId: string, who: Who): Promise<AnswerRecord> {
     await this.requireModerator(who, 'retract an answer', messageId);
-    const record = await this.store.retract(messageId, who);
-    if (!record) {
-      if (!(await this.store.answer(messageId))) throw citedError('NOT_AN_ANSWER');
-      throw citedError('ALREADY_RETRACTED');
-    }
-    for (const report of await this.store.openReports(who.guildId)) if (report.answerId === messageId) await this.store.resolve(report.id, 'retracted', who);
+    await this.#answerIn(messageId, who, 'retract an answer');
+    const record = await this.#db('The retraction could not be saved', () => this.#store.retract(messageId, who));
+    if (!record) throw citedError('ALREADY_RETRACTED');
+    const open = await this.#db('The retraction could not be saved', () => this.#store.openReports(record.guildId));
+    for (const report of open) if (report.answerId === messageId) await this.#db('The retraction could not be saved', () => this.#store.resolve(report.id, 'retracted', who));
     await this.messages?.retracted(record, who.reason ?? null);
     return record;
   }
 
   async unretract(messageId: string, who: Who): Promise<AnswerRecord> {
     await this.requireModerator(who, 'restore an answer', messageId);
-    const record = await this.store.unretract(messageId, who);
+    await this.#answerIn(messageId, who, 'restore an answer');
+    const record = await this.#db('That could not be done', () => this.#store.unretract(messageId, who));
     if (!record) throw citedError('NOT_AN_ANSWER');
     await this.messages?.restored(record);
     return record;
   }
 
+  // --- Suppressions ----------------------------------------------------------------------
+
   /** Suppresses every sentence of one excerpt of a reported answer (merged copies included). */
   async suppressExcerpt(reportId: number, excerpt: number, who: Who & { reason: string }): Promise<Suppression[]> {
-    await this.requireModerator(who, 'suppress an excerpt', `report ${reportId}`);
-    const report = await this.openReport(reportId);
-    const answer = await this.store.answer(report.answerId);
-    const ids = answer?.excerpts[excerpt]?.sentenceIds ?? [];
+    const { answer } = await this.reviewable(reportId, who, 'suppress an excerpt');
+    const ids = answer.excerpts[excerpt]?.sentenceIds ?? [];
     if (ids.length === 0) throw citedError('NOT_SUPPRESSED', `excerpt ${excerpt + 1}`);
     const done = [];
-    for (const id of ids) done.push(await this.store.suppress('sentence', id, who));
-    await this.store.resolve(reportId, 'suppressed', who);
-    this.exclusionCache.delete(who.guildId);
+    for (const id of ids) done.push(await this.#suppress('sentence', id, who));
+    await this.#db('That could not be done', () => this.#store.resolve(reportId, 'suppressed', who));
     return done;
   }
 
   /** Suppresses a whole article from a reported answer. */
   async suppressReportedSource(reportId: number, articleId: string, who: Who & { reason: string }): Promise<Suppression> {
-    await this.requireModerator(who, 'suppress a source', `report ${reportId}`);
-    await this.openReport(reportId);
+    await this.reviewable(reportId, who, 'suppress a source');
     const done = await this.suppress(articleId, who);
-    await this.store.resolve(reportId, 'suppressed', who);
+    await this.#db('That could not be done', () => this.#store.resolve(reportId, 'suppressed', who));
     return done;
   }
 
   /** Suppresses a sentence (an id with "#") or a whole article (an article id) in this server. */
   async suppress(target: string, who: Who & { reason: string }): Promise<Suppression> {
     await this.requireModerator(who, 'suppress excerpts or sources', target);
-    const kind = this.kindOf(target);
-    const suppression = await this.store.suppress(kind, target, who);
-    this.exclusionCache.delete(who.guildId);
-    return suppression;
+    return this.#suppress(this.#kindOf(target), target, who);
   }
 
   async unsuppress(target: string, who: Who): Promise<void> {
     await this.requireModerator(who, 'lift a suppression', target);
     const kind: SuppressionKind = target.includes('#') ? 'sentence' : 'source';
-    if (!(await this.store.unsuppress(kind, target, who))) throw citedError('NOT_SUPPRESSED', target);
-    this.exclusionCache.delete(who.guildId);
+    if (!(await this.#db('That could not be done', () => this.#store.unsuppress(kind, target, who)))) throw citedError('NOT_SUPPRESSED', target);
+    this.#changes++;
+    this.#suppressions.get(who.guildId)?.[kind === 'sentence' ? 'sentenceIds' : 'articleIds'].delete(target);
   }
 
   async suppressed(who: Who): Promise<Suppression[]> {
     await this.requireModerator(who, 'see the suppressions', '');
-    return this.store.suppressions(who.guildId);
+    return this.#db('The suppressions could not be read', () => this.#store.suppressions(who.guildId));
   }
+
+  // --- The desk --------------------------------------------------------------------------
 
   async queue(who: Who): Promise<{ report: Report; answer: AnswerRecord | null }[]> {
     await this.requireModerator(who, 'see the report queue', '');
-    const reports = await this.store.openReports(who.guildId);
-    return Promise.all(reports.map(async (report) => ({ report, answer: await this.store.answer(report.answerId) })));
+    return this.#db('The report queue could not be read', async () => {
+      const reports = await this.#store.openReports(who.guildId);
+      return Promise.all(reports.map(async (report) => ({ report, answer: await this.#store.answer(report.answerId) })));
+    });
   }
 
   async log(who: Who, limit: number): Promise<AuditEntry[]> {
     await this.requireModerator(who, 'read the audit log', '');
-    return this.store.auditLog(who.guildId, limit);
+    return this.#db('The audit log could not be read', () => this.#store.auditLog(who.guildId, limit));
   }
 
   async gaps(who: Who, limit: number): Promise<Gap[]> {
     await this.requireModerator(who, 'see the coverage gaps', '');
-    return this.store.gaps(who.guildId, limit);
+    return this.#db('The coverage gaps could not be read', () => this.#store.gaps(who.guildId, limit));
   }
 
+  // --- The shared corpus -----------------------------------------------------------------
+
   async addSource(fileName: string, bytes: Uint8Array, who: Who): Promise<Article> {
-    await this.requireCorpusEditor(who, 'add articles', fileName);
-    const article = await this.library.add(fileName, bytes);
-    await this.store.audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, sentences: article.sentences.length } });
+    await this.#requireCorpusAdmin(who, 'add articles', fileName);
+    const article = await this.#library.add(fileName, bytes);
+    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, sentences: article.sentences.length } });
     return article;
   }
 
   async removeSource(id: string, who: Who): Promise<Article> {
-    await this.requireCorpusEditor(who, 'remove articles', id);
-    const article = await this.library.remove(id);
-    await this.store.audit({ guildId: who.guildId, actorId: who.userId, action: 'source-remove', target: article.id, reason: who.reason ?? null, before: { file: article.file, title: article.title, outlet: article.outlet }, after: null });
+    await this.#requireCorpusAdmin(who, 'remove articles', id);
+    const article = await this.#library.remove(id);
+    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-remove', target: article.id, reason: who.reason ?? null, before: { file: article.file, title: article.title, outlet: article.outlet }, after: null });
     return article;
   }
 
-  private async requireCorpusEditor(who: Who, action: string, target: string): Promise<void> {
-    const home = this.options.homeGuildId;
-    await this.requireModerator(home && who.guildId !== home ? { ...who, isModerator: false } : who, action, target);
+  // --- Rights ----------------------------------------------------------------------------
+
+  /** Throws NOT_A_MODERATOR (after writing the refusal to the audit log) unless `who` moderates. */
+  async requireModerator(who: Who, action: string, target: string): Promise<void> {
+    if (who.isModerator && who.guildId !== DIRECT_MESSAGES) return;
+    await this.#refuse(who, action, target, 'not a moderator');
+    throw citedError('NOT_A_MODERATOR', action);
   }
 
-  private async openReport(reportId: number): Promise<Report> {
-    const report = await this.store.reportById(reportId);
-    if (!report || report.status !== 'open') throw citedError('UNKNOWN_REPORT', reportId);
+  async #requireCorpusAdmin(who: Who, action: string, target: string): Promise<void> {
+    if (this.#corpusAdmins.has(who.userId)) return;
+    await this.#refuse(who, action, target, 'not a corpus admin');
+    throw citedError('NOT_A_CORPUS_ADMIN', action);
+  }
+
+  /** An answer of the acting server, from the database; anything else is "not an answer", audited. */
+  async #answerIn(messageId: string, who: Who, action: string, failing = 'That could not be done'): Promise<AnswerRecord> {
+    const answer = await this.#db(failing, () => this.#store.answer(messageId));
+    if (answer && answer.guildId === who.guildId) return answer;
+    await this.#refuse(who, action, messageId, NOT_FOUND_HERE);
+    throw citedError('NOT_AN_ANSWER');
+  }
+
+  /** An open report of the acting server; anything else is "not open", audited when it is not theirs. */
+  async #openReportIn(reportId: number, who: Who, action: string): Promise<Report> {
+    const report = await this.#db('That could not be done', () => this.#store.reportById(reportId));
+    if (!report || report.guildId !== who.guildId) {
+      await this.#refuse(who, action, `report ${reportId}`, NOT_FOUND_HERE);
+      throw citedError('UNKNOWN_REPORT', reportId);
+    }
+    if (report.status !== 'open') throw citedError('UNKNOWN_REPORT', reportId);
     return report;
   }
 
-  private kindOf(target: string): SuppressionKind {
-    const library = this.library.current;
+  /** Writes a refusal to the acting server's audit log (an outage is logged, not thrown: the refusal stands). */
+  async #refuse(who: Who, action: string, target: string, reason: string): Promise<void> {
+    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'refused', target: `${action} ${target}`.trim(), reason, before: null, after: null });
+  }
+
+  async #audit(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+    try {
+      await this.#store.audit(entry);
+    } catch (error) {
+      if (!isOutage(error)) throw error;
+      this.#onEvent('warn', 'audit entry not written: the moderation database is unreachable', { entry });
+    }
+  }
+
+  // --- Suppressions in memory ------------------------------------------------------------
+
+  async #suppress(kind: SuppressionKind, target: string, who: Who & { reason: string }): Promise<Suppression> {
+    const suppression = await this.#db('The suppression could not be saved', () => this.#store.suppress(kind, target, who));
+    this.#changes++;
+    this.#exclusionsOf(suppression.guildId)[kind === 'sentence' ? 'sentenceIds' : 'articleIds'].add(target);
+    return suppression;
+  }
+
+  async #loadSuppressions(): Promise<void> {
+    const startedAt = this.#changes;
+    const all = await this.#store.allSuppressions();
+    if (this.#changes !== startedAt) return; // a change made meanwhile is newer than what was read
+    const next = new Map<string, { sentenceIds: Set<string>; articleIds: Set<string> }>();
+    for (const s of all) {
+      let entry = next.get(s.guildId);
+      if (!entry) next.set(s.guildId, (entry = { sentenceIds: new Set(), articleIds: new Set() }));
+      entry[s.kind === 'sentence' ? 'sentenceIds' : 'articleIds'].add(s.target);
+    }
+    this.#suppressions = next;
+  }
+
+  #exclusionsOf(guildId: string): { sentenceIds: Set<string>; articleIds: Set<string> } {
+    let entry = this.#suppressions.get(guildId);
+    if (!entry) this.#suppressions.set(guildId, (entry = { sentenceIds: new Set(), articleIds: new Set() }));
+    return entry;
+  }
+
+  #kindOf(target: string): SuppressionKind {
+    const library = this.#library.current;
     if (target.includes('#')) {
       if (!library.sentence(target)) throw citedError('UNKNOWN_SENTENCE', target);
       return 'sentence';
     }
     if (!library.article(target)) throw citedError('UNKNOWN_SOURCE', target);
     return 'source';
+  }
+
+  // --- Answer records through an outage ----------------------------------------------------
+
+  async #write(record: NewAnswerRecord): Promise<void> {
+    await this.#store.recordAnswer(record);
+    if (record.abstained && record.offset === 0) await this.#store.recordGap(record.guildId, record.question, record.createdAt);
+  }
+
+  #remember(record: NewAnswerRecord): void {
+    this.#recent.set(record.messageId, record);
+    if (this.#recent.size > this.#recentLimit) this.#recent.delete(this.#recent.keys().next().value!);
+  }
+
+  #hold(record: NewAnswerRecord): void {
+    this.#pending.push(record);
+    if (this.#pending.length > this.#maxPending) {
+      this.#pending.shift();
+      this.#onEvent('warn', 'answer records dropped: the database has been down too long', { kept: this.#maxPending });
+    }
+  }
+
+  /** Writes held records in order; stops at the first outage (one flush at a time). */
+  #flush(): Promise<void> {
+    if (this.#pending.length === 0) return Promise.resolve();
+    this.#flushing ??= (async () => {
+      let written = 0;
+      try {
+        while (this.#pending.length > 0) {
+          await this.#write(this.#pending[0]!);
+          this.#pending.shift();
+          written++;
+        }
+      } catch (error) {
+        if (!isOutage(error)) {
+          this.#onEvent('error', 'an answer record could not be written; it is dropped', { err: error, message: this.#pending[0]?.messageId });
+          this.#pending.shift();
+        }
+      } finally {
+        this.#flushing = null;
+        if (written > 0) this.#onEvent('info', 'answer records written after a database outage', { written, waiting: this.#pending.length });
+      }
+    })();
+    return this.#flushing;
+  }
+
+  /** Runs a store call; an outage becomes a CitedError that says `what` failed and to try again later. */
+  async #db<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isCitedError(error) || !isOutage(error)) throw error;
+      this.#onEvent('warn', 'moderation database unreachable', { err: error });
+      throw citedError('STORE_UNAVAILABLE', what);
+    }
   }
 }

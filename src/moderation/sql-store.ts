@@ -110,7 +110,7 @@ export class SqlModerationStore implements ModerationStore {
         : await tx.query('UPDATE answers SET retracted_at = NULL, retracted_by = NULL WHERE message_id = ? AND retracted_at = ? RETURNING *', [messageId, before.retractedAt]);
       if (!row) return null;
       const after = toAnswer(row);
-      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: retract ? 'retract' : 'unretract', target: messageId, reason: actor.reason ?? null, before: { retractedAt: before.retractedAt }, after: { retractedAt: after.retractedAt }, at });
+      await writeAudit(tx, { guildId: after.guildId, actorId: actor.userId, action: retract ? 'retract' : 'unretract', target: messageId, reason: actor.reason ?? null, before: { retractedAt: before.retractedAt }, after: { retractedAt: after.retractedAt }, at });
       return after;
     });
   }
@@ -118,12 +118,15 @@ export class SqlModerationStore implements ModerationStore {
   report(answerId: string, reporter: Actor): Promise<{ report: Report; created: boolean }> {
     const at = reporter.at ?? Date.now();
     return this.db.transaction(async (tx) => {
+      // The review item belongs to the server where the answer was posted.
+      const [answer] = await tx.query('SELECT guild_id FROM answers WHERE message_id = ?', [answerId]);
+      const guildId = answer ? String(answer['guild_id']) : reporter.guildId;
       // Insert-or-nothing on the partial unique index: of two members reporting at once, one creates
       // the review item; the other's insert waits for it, does nothing, and joins it.
       const [inserted] = await tx.query(
         `INSERT INTO reports (guild_id, answer_id, status, created_at, updated_at) VALUES (?, ?, 'open', ?, ?)
          ON CONFLICT (answer_id) WHERE status = 'open' DO NOTHING RETURNING id`,
-        [reporter.guildId, answerId, at, at],
+        [guildId, answerId, at, at],
       );
       const created = inserted !== undefined;
       let id: number;
@@ -138,7 +141,7 @@ export class SqlModerationStore implements ModerationStore {
          ON CONFLICT (report_id, user_id) DO UPDATE SET reason = COALESCE(excluded.reason, reporters.reason), at = excluded.at`,
         [id, reporter.userId, reporter.reason ?? null, at],
       );
-      await writeAudit(tx, { guildId: reporter.guildId, actorId: reporter.userId, action: 'report', target: answerId, reason: reporter.reason ?? null, before: null, after: { report: id }, at });
+      await writeAudit(tx, { guildId, actorId: reporter.userId, action: 'report', target: answerId, reason: reporter.reason ?? null, before: null, after: { report: id }, at });
       return { report: (await loadReport(tx, id))!, created };
     });
   }
@@ -151,8 +154,8 @@ export class SqlModerationStore implements ModerationStore {
     await this.db.query('UPDATE reports SET review_channel_id = ?, review_message_id = ? WHERE id = ?', [channelId, messageId, reportId]);
   }
 
-  async unposted(): Promise<Report[]> {
-    const rows = await this.db.query(`SELECT id FROM reports WHERE status = 'open' AND review_message_id IS NULL ORDER BY id`);
+  async unposted(guildId: string): Promise<Report[]> {
+    const rows = await this.db.query(`SELECT id FROM reports WHERE guild_id = ? AND status = 'open' AND review_message_id IS NULL ORDER BY id`, [guildId]);
     return loadReports(this.db, rows);
   }
 
@@ -164,9 +167,9 @@ export class SqlModerationStore implements ModerationStore {
   resolve(reportId: number, status: Exclude<ReportStatus, 'open'>, actor: Actor): Promise<Report | null> {
     const at = actor.at ?? Date.now();
     return this.db.transaction(async (tx) => {
-      const [changed] = await tx.query(`UPDATE reports SET status = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING id`, [status, actor.userId, at, reportId]);
+      const [changed] = await tx.query(`UPDATE reports SET status = ?, resolved_by = ?, updated_at = ? WHERE id = ? AND status = 'open' RETURNING id, guild_id`, [status, actor.userId, at, reportId]);
       if (!changed) return null;
-      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: status === 'kept' ? 'keep' : `resolve-${status}`, target: `report ${reportId}`, reason: actor.reason ?? null, before: { status: 'open' }, after: { status }, at });
+      await writeAudit(tx, { guildId: String(changed['guild_id']), actorId: actor.userId, action: status === 'kept' ? 'keep' : `resolve-${status}`, target: `report ${reportId}`, reason: actor.reason ?? null, before: { status: 'open' }, after: { status }, at });
       return loadReport(tx, reportId);
     });
   }
@@ -203,6 +206,11 @@ export class SqlModerationStore implements ModerationStore {
 
   async suppressions(guildId: string): Promise<Suppression[]> {
     const rows = await this.db.query('SELECT * FROM suppressions WHERE guild_id = ? AND lifted_at IS NULL ORDER BY id', [guildId]);
+    return rows.map(toSuppression);
+  }
+
+  async allSuppressions(): Promise<Suppression[]> {
+    const rows = await this.db.query('SELECT * FROM suppressions WHERE lifted_at IS NULL ORDER BY id');
     return rows.map(toSuppression);
   }
 

@@ -5,8 +5,16 @@
  *
  * Every action that changes state writes its audit entry in the same transaction, so the log can
  * never disagree with what happened; a report is stored before anything is posted to Discord.
- * Times are milliseconds since the epoch; "guild" is the Discord server ("console" for the console).
+ * Times are milliseconds since the epoch; "guild" is the Discord server ("console" for the console,
+ * "dm" for direct messages).
+ *
+ * The store answers what it is asked; which server may see or change what is decided by the
+ * moderation service (moderation.ts), the only caller. Audit entries are written in the server
+ * whose answer, report or suppression changed.
  */
+
+/** Where answers given in direct messages are kept: a place of their own, where nobody moderates. */
+export const DIRECT_MESSAGES = 'dm';
 
 /** One answer the bot posted. */
 export interface AnswerRecord {
@@ -103,12 +111,15 @@ export interface ModerationStore {
   retract(messageId: string, actor: Actor): Promise<AnswerRecord | null>;
   unretract(messageId: string, actor: Actor): Promise<AnswerRecord | null>;
 
-  /** Adds a reporter to the answer's review item, creating it if needed; `created` tells which. */
+  /**
+   * Adds a reporter to the answer's review item, creating it if needed; `created` tells which. The
+   * item belongs to the answer's server (the caller checks the reporter is in it).
+   */
   report(answerId: string, reporter: Actor): Promise<{ report: Report; created: boolean }>;
   reportById(id: number): Promise<Report | null>;
   setReviewMessage(reportId: number, channelId: string, messageId: string): Promise<void>;
-  /** Open reports whose review message was never posted (for recovery after a failure or crash). */
-  unposted(): Promise<Report[]>;
+  /** A server's open reports whose review message was never posted (for recovery after a failure or crash). */
+  unposted(guildId: string): Promise<Report[]>;
   openReports(guildId: string): Promise<Report[]>;
   /** Closes a report with a verdict (null if it is not open). */
   resolve(reportId: number, status: Exclude<ReportStatus, 'open'>, actor: Actor): Promise<Report | null>;
@@ -118,6 +129,8 @@ export interface ModerationStore {
   /** Lifts a suppression; false if there was none. */
   unsuppress(kind: SuppressionKind, target: string, actor: Actor): Promise<boolean>;
   suppressions(guildId: string): Promise<Suppression[]>;
+  /** Every server's active suppressions (the in-memory copy that answers read is made from them). */
+  allSuppressions(): Promise<Suppression[]>;
 
   /** Writes an audit entry on its own (refusals, source changes). */
   audit(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): Promise<void>;
