@@ -179,7 +179,8 @@ export function discordAnswerMessages(client: Client, ctx: HandlerContext): Answ
   };
   return {
     async retracted(record, reason) {
-      const text = `**This answer was retracted by the moderators**${reason ? `: ${inert(truncateAtWord(reason, 500))}` : '.'} It quoted articles on “${inert(truncateAtWord(record.question.replace(/\s+/g, ' '), 300))}”; /sources lists them.`;
+      const why = reason ? `: ${inert(truncateAtWord(reason, 500))}${/[.!?…]$/.test(reason) ? '' : '.'}` : '.';
+      const text = `**This answer was retracted by the moderators**${why} It quoted articles on “${inert(truncateAtWord(record.question.replace(/\s+/g, ' '), 300))}”; /sources lists them.`;
       await edit(record, { content: text, embeds: [], components: [], ephemeral: false });
     },
     async restored(record) {
