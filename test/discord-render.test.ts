@@ -5,6 +5,7 @@ import { createCited } from '../src/cited.js';
 import { limits, truncateAtWord } from '../src/discord/limits.js';
 import { renderAnswer, renderFigures, renderSources } from '../src/discord/render.js';
 import { parseCustomId } from '../src/discord/custom-ids.js';
+import { inert, inertWithin, readInert } from '../src/discord/escape.js';
 import { commandDefinitions } from '../src/discord/definitions.js';
 import { commands } from '../commands/index.js';
 
@@ -162,5 +163,37 @@ describe('custom ids and command definitions', () => {
     expect(truncateAtWord('alpha beta gamma', 12)).toBe('alpha beta…');
     expect(truncateAtWord('alpha beta gamma', 100)).toBe('alpha beta gamma');
     expect(truncateAtWord('supercalifragilistic', 6)).toBe('super…');
+  });
+});
+
+describe('inert: text shown again on Discord renders as typed', () => {
+  const hostile = [
+    '[click here to verify](https://evil.example/x)',
+    '<@123456789012345678> <@&123456789012345678> <#123456789012345678> <t:1700000000:R> </ask:1234567890>',
+    '# Heading\n## Sub\n-# subtext\n> quote\n- item\n+ item\n1. first',
+    '```js\nalert(1)\n``` `code` **bold** __under__ ~~strike~~ ||spoiler|| *it* _it_',
+    '@everyone @here back\\slash \\[already escaped]',
+  ];
+
+  it('escapes every construct, and reads back to exactly what was given', () => {
+    for (const text of hostile) expect(readInert(inert(text))).toBe(text);
+    const shown = inert(hostile.join('\n'));
+    expect(shown).not.toMatch(/(?<!\\)\[[^\]\\]*(?<!\\)\]\(/); // no masked link
+    expect(shown).not.toMatch(/(?<!\\)<[@#t/]/); // no mention, channel, timestamp or command mention
+    expect(shown).not.toMatch(/^#/m); // no heading
+    expect(shown).not.toMatch(/^>/m); // no block quote
+    expect(shown).not.toMatch(/^[-+] /m); // no list
+    expect(shown).not.toMatch(/^\d+\. /m); // no numbered list
+    expect(shown).not.toMatch(/(?<!\\)```/); // no code fence
+    expect(shown).toContain('\\@everyone');
+  });
+
+  it('fits a limit without leaving half an escape', () => {
+    const text = '[x](y) '.repeat(100);
+    const shown = inertWithin(text, 50, truncateAtWord);
+    expect(shown.length).toBeLessThanOrEqual(50);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(shown).not.toMatch(/(?<!\\)(\\\\)*\\…$/);
+    expect(readInert(shown.slice(0, -1)).trim()).toMatch(/^(\[x\]\(y\) ?)+$/);
   });
 });
