@@ -5,6 +5,7 @@ export const ask: Command = {
   name: 'ask',
   description: 'Answer a question with quotes from the news articles, each cited to its source',
   example: '/ask How many troops has Russia amassed near Ukraine?',
+  rateLimited: true,
   options: [
     { name: 'question', description: 'What you want to know', type: 'string', required: true, maxLength: 4000 },
     { name: 'source', description: 'Quote only this article (its id, see /sources)', type: 'string', autocomplete: true },

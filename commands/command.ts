@@ -21,6 +21,8 @@ export interface Subcommand {
   name: string;
   description: string;
   options: readonly CommandOption[];
+  /** Its reply is shown only to whoever ran it (Discord: ephemeral). */
+  private?: boolean;
 }
 
 /** A file given to a command (a Discord attachment; a path in the console). */
@@ -72,8 +74,12 @@ export interface Command {
   subcommands?: readonly Subcommand[];
   /** The subcommand the console runs for a bare "/name" (e.g. /sources → list). */
   defaultSubcommand?: string;
-  /** Hidden from members without Manage Messages in Discord (still checked on every action). */
+  /** Hidden from members without Manage Messages in Discord (still checked on every action); replies are private. */
   moderatorsOnly?: boolean;
+  /** Its reply is shown only to whoever ran it (Discord: ephemeral). */
+  private?: boolean;
+  /** It searches the corpus on a member's behalf, so it counts against their cooldown. */
+  rateLimited?: boolean;
   /** One example, shown by /help. */
   example: string;
   run(input: CommandInput, context: CommandContext): Reply | Promise<Reply>;

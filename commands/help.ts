@@ -2,6 +2,7 @@ import type { Command } from './command.js';
 
 export const help: Command = {
   name: 'help',
+  private: true,
   description: 'How to use Cited',
   example: '/help',
   options: [],

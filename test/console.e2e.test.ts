@@ -33,6 +33,16 @@ describe('npm start without a Discord token: the console chat (real process, rea
     expect(run.stderr).toBe('');
   });
 
+  it('never writes an escape sequence from an article or a question to the terminal', async () => {
+    const corpus = tempCorpus({ 'hostile.txt': '---\ntitle: Harmless \x1b]0;pwned\x07title\n---\nThe ceasefire was agreed in \x1b[2JGeneva on Friday.\n' });
+    const run = await start('ceasefire Geneva\x1b[8m\n/sources\n', { CORPUS_DIR: corpus });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('\x1b');
+    expect(run.stdout).not.toContain('\x07');
+    expect(run.stdout).toContain('> The ceasefire was agreed in [2JGeneva on Friday.');
+    expect(run.stdout).toContain('Harmless ]0;pwnedtitle');
+  });
+
   it('ends cleanly at end of input (Ctrl+D)', async () => {
     const run = await start('');
     expect(run.code).toBe(0);

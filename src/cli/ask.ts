@@ -12,7 +12,7 @@ import type { Cited } from '../cited.js';
 import { isCitedError } from '../core/errors.js';
 import { openCorpus, run } from './common.js';
 import { renderAnswer } from '../console/render.js';
-import { terminalStyle } from '../console/style.js';
+import { printable, terminalStyle } from '../console/style.js';
 import { answerToJson, errorToJson } from './answer-json.js';
 
 const USAGE = 'usage: npm run ask -- [--json] [--corpus DIR] "question"\n       npm run ask -- [--json] --batch < questions.txt\n';
@@ -54,7 +54,7 @@ async function main(): Promise<number> {
 function answerOne(cited: Cited, question: string, json: boolean): boolean {
   try {
     const answer = cited.ask(question);
-    process.stdout.write(json ? JSON.stringify(answerToJson(answer)) + '\n' : `${renderAnswer(answer, terminalStyle(process.stdout))}\n`);
+    process.stdout.write(json ? JSON.stringify(answerToJson(answer)) + '\n' : `${printable(renderAnswer(answer, terminalStyle(process.stdout)))}\n`);
     return true;
   } catch (error) {
     if (!isCitedError(error)) throw error;

@@ -6,14 +6,14 @@ import { parseArgs } from 'node:util';
 import { figuresToJson } from './figures-json.js';
 import { openCorpus, run } from './common.js';
 import { renderFigures } from '../console/render.js';
-import { terminalStyle } from '../console/style.js';
+import { printable, terminalStyle } from '../console/style.js';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, corpus: { type: 'string' } } });
   const cited = await openCorpus(values.corpus);
   const topic = positionals.join(' ').trim();
   const result = cited.figures(topic === '' ? null : topic);
-  process.stdout.write(values.json ? JSON.stringify(figuresToJson(result)) + '\n' : renderFigures(result, terminalStyle(process.stdout)) + '\n');
+  process.stdout.write(values.json ? JSON.stringify(figuresToJson(result)) + '\n' : printable(renderFigures(result, terminalStyle(process.stdout))) + '\n');
   return 0;
 }
 

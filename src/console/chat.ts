@@ -13,7 +13,7 @@ import type { Who } from '../moderation/moderation.js';
 import { commands, findCommand, type Command, type CommandInput, type Reply } from '../../commands/index.js';
 import { renderAnswer, renderReply } from './render.js';
 import { splitLine, toInput } from './parse-line.js';
-import { terminalStyle } from './style.js';
+import { printable, terminalStyle } from './style.js';
 
 export interface ChatStreams {
   input: NodeJS.ReadableStream;
@@ -31,7 +31,7 @@ export function consoleUser(): string {
 export async function runChat(app: App, streams: ChatStreams = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<void> {
   const style = terminalStyle(streams.output);
   const interactive = streams.output.isTTY === true && (streams.input as NodeJS.ReadStream).isTTY === true;
-  const print = (text: string) => streams.output.write(text + '\n');
+  const print = (text: string) => streams.output.write(printable(text) + '\n');
   const who: Who = { guildId: CONSOLE_GUILD, userId: consoleUser(), isModerator: true };
   const cited = () => app.library.current;
   print(

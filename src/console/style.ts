@@ -36,3 +36,12 @@ export function wrap(text: string, width: number, indent = ''): string {
   lines.push(indent + line);
   return lines.join('\n');
 }
+
+/**
+ * Text safe to write to a terminal: control characters from articles, questions or file names
+ * (an escape sequence can retitle the window, move the cursor or hide text) are dropped; only
+ * the bold and dim codes this module adds survive. Newlines and tabs stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]/g, '').replace(/\x1b(?!\[(?:1|2|22)m)/g, '');
+}

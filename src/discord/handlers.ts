@@ -24,9 +24,6 @@ import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './cont
 import { readInert } from './escape.js';
 import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
 
-/** Commands that search the corpus on a user's behalf, and so count against the cooldown. */
-const RATE_LIMITED = new Set(['ask', 'figures']);
-
 export async function handleInteraction(interaction: Interaction, ctx: HandlerContext): Promise<void> {
   const started = Date.now();
   ctx.inFlight++;
@@ -48,9 +45,10 @@ export async function handleInteraction(interaction: Interaction, ctx: HandlerCo
 async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
   const command = findCommandIn(ctx.commands, interaction.commandName);
   if (!command) throw citedError('UNKNOWN_COMMAND', interaction.commandName);
-  if (RATE_LIMITED.has(command.name) && (await coolingDown(interaction, ctx))) return;
+  if (command.rateLimited === true && (await coolingDown(interaction, ctx))) return;
   const subcommand = interaction.options.getSubcommand(false) ?? undefined;
-  const options = command.subcommands?.find((s) => s.name === subcommand)?.options ?? command.options;
+  const chosen = command.subcommands?.find((s) => s.name === subcommand);
+  const options = chosen?.options ?? command.options;
   const input: CommandInput = subcommand ? { subcommand } : {};
   for (const option of options) {
     if (option.type === 'attachment') {
@@ -61,7 +59,7 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
     const value = interaction.options.get(option.name)?.value;
     if (value !== undefined) input[option.name] = value;
   }
-  const privately = input.private === true || command.name === 'help' || command.moderatorsOnly === true || subcommand === 'add' || subcommand === 'remove';
+  const privately = input.private === true || command.private === true || command.moderatorsOnly === true || chosen?.private === true;
   const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
   const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
   const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
