@@ -20,6 +20,7 @@ const splits: Record<string, Question[]> = {
   dev: questions.filter((q) => q.split === 'dev'),
   heldout: questions.filter((q) => q.split === 'heldout'),
   blind: questions.filter((q) => q.split === 'blind'),
+  blind3: questions.filter((q) => q.split === 'blind3'),
   all: questions,
 };
 
