@@ -23,8 +23,15 @@ export interface Reporting {
 }
 
 export async function openApp(config: Config, reporting: Reporting): Promise<App> {
-  const library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
+  // The store first: a database that is down fails start-up in seconds, before minutes of analysis.
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
+  let library: Library;
+  try {
+    library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const moderation = new Moderation(store, library, config.discordGuildId ? { homeGuildId: config.discordGuildId } : {});
   return { library, moderation, close: () => store.close() };
 }
