@@ -6,6 +6,7 @@
  * hangs meanwhile — a database connect that never answers, a Discord gateway that has gone away —
  * the deadline ends the process: it logs that it did and exits with status 1, so a supervisor
  * (or a test harness) is never left with a process that outlives it. A second signal exits at once.
+ * As a shard, losing the channel to the ShardingManager counts as a signal.
  */
 import type { Logger } from './logger.js';
 
@@ -20,7 +21,7 @@ export interface StopRequest {
 export function listenForStop(logger: Logger, deadlineMs: number): StopRequest {
   const controller = new AbortController();
   const requested = new Promise<string>((resolve) => controller.signal.addEventListener('abort', () => resolve(String(controller.signal.reason)), { once: true }));
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: string) => {
     if (controller.signal.aborted) {
       logger.fatal({ signal }, 'second signal: exiting now, without shutting down in order');
       process.exit(1);
@@ -31,6 +32,9 @@ export function listenForStop(logger: Logger, deadlineMs: number): StopRequest {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A shard whose ShardingManager has died (killed, no chance to send SIGTERM) stops too: left
+  // running it would be orphaned, and a new manager would start a second copy of it.
+  if (process.channel) process.once('disconnect', () => controller.signal.aborted || onSignal('disconnect'));
   return { signal: controller.signal, requested };
 }
 

@@ -127,6 +127,20 @@ describe('signals end the process within the deadline, whatever hangs', () => {
     expect(messages).toContain('shutting down');
     expect(messages).toContain('the gateway did not confirm closing; going on');
   });
+
+  it('a shard whose ShardingManager is killed outright stops too, in order, instead of living on', async () => {
+    const discord = await standIn();
+    const manager = startScript('src/shards.js', { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl, SHARD_COUNT: '1', LOG_LEVEL: 'info' });
+    running.push(manager);
+    await manager.waitFor(/"msg":"connected to Discord"/, 60_000);
+    const killedAt = Date.now();
+    manager.child.kill('SIGKILL'); // no chance to pass a SIGTERM on
+    // The shard writes to the manager's pipes: they close once the shard has exited too.
+    await manager.exited;
+    expect(Date.now() - killedAt).toBeLessThan(BOUND_MS);
+    expect(manager.output()).toMatch(/"signal":"disconnect"[^\n]*"msg":"signal received"/);
+    expect(manager.output()).toMatch(/"msg":"shutting down"/);
+  }, 60_000);
 });
 
 describe('Discord at start-up', () => {
@@ -155,6 +169,20 @@ describe('Discord at start-up', () => {
     expect(await started.stop('SIGTERM')).toBe(0);
     expect(started.output()).toMatch(/"msg":"stopped before connecting to Discord"/);
     expect(started.output()).not.toMatch(/did not finish within/);
+  });
+
+  it('a signal during start-up still lets the bot come up, then shuts it down in order (status 0)', async () => {
+    const discord = await standIn();
+    // Discord asks the bot to wait a second before its first answer: the signal lands meanwhile.
+    discord.failNext({ method: 'GET', pathIncludes: '/gateway/bot' }, { status: 429, retryAfter: 1 });
+    const started = bot({ DISCORD_API_URL: discord.apiUrl });
+    await discord.waitForCall((c) => c.path === '/gateway/bot' && c.status === 429, 15_000);
+    started.child.kill('SIGTERM');
+    expect(await started.exited).toBe(0);
+    const messages = logged(started.output()).map((l) => l['msg']);
+    expect(messages.indexOf('signal received')).toBeGreaterThanOrEqual(0);
+    expect(messages.indexOf('signal received')).toBeLessThan(messages.indexOf('connected to Discord'));
+    expect(messages.indexOf('connected to Discord')).toBeLessThan(messages.indexOf('shutting down'));
   });
 
   it('a bad token (401 on /gateway/bot): fatal, status 1, no retry', async () => {

@@ -13,7 +13,7 @@ import { WorkQueue } from './work-queue.js';
 import type { HandlerContext } from './context.js';
 import { discordAnswerMessages, postPendingReviews } from './reports.js';
 import { noMentions } from './send.js';
-import { gatewayClosedError, loginError, settledWithin, waitForDiscord, whenAborted } from './connect.js';
+import { gatewayClosedError, loginError, settledWithin, waitForDiscord } from './connect.js';
 
 /** How long shutdown waits for the gateway to confirm closing: with Discord unreachable it never does. */
 const gatewayCloseWaitMs = 3_000;
@@ -38,7 +38,7 @@ export interface BotOptions {
   busyAfter?: number;
   /** Retry posting review messages that failed, this often (ms). Default 60000. */
   reviewRetryMs?: number;
-  /** A stop signal: while Discord cannot be reached yet, start-up stops waiting and rejects. */
+  /** A stop signal: while Discord cannot be reached yet, start-up stops retrying and rejects. */
   signal?: AbortSignal;
 }
 
@@ -91,7 +91,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const started = Date.now();
   try {
-    await Promise.race([client.login(options.token).then(() => ready), lost, whenAborted(options.signal)]);
+    await Promise.race([client.login(options.token).then(() => ready), lost]);
   } catch (error) {
     stopping = true;
     await settledWithin(client.destroy(), gatewayCloseWaitMs);

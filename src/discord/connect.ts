@@ -31,7 +31,7 @@ export interface WaitForDiscordOptions {
   /** DISCORD_API_URL; Discord's own when unset. */
   apiUrl?: string;
   logger: Logger;
-  /** Aborted by a stop signal: the wait ends, rejecting with the signal's reason. */
+  /** Aborted by a stop signal: retrying ends, rejecting with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -46,12 +46,14 @@ export async function waitForDiscord(options: WaitForDiscordOptions): Promise<vo
   const rest = new REST({ ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, timeout: attemptTimeoutMs }).setToken(options.token);
   for (let attempt = 1; ; attempt++) {
     try {
-      await rest.get(Routes.gatewayBot(), signal ? { signal } : {});
+      // The first attempt is made even after a stop signal: a start-up that can complete does, and
+      // then shuts down in order. Retries, and the waits between them, the signal cancels.
+      await rest.get(Routes.gatewayBot(), attempt > 1 && signal ? { signal } : {});
       if (attempt > 1) logger.info({ attempts: attempt }, 'Discord reachable again');
       return;
     } catch (error) {
-      signal?.throwIfAborted();
       if (error instanceof DiscordAPIError && error.status < 500) throw refusal(error.status, error.message);
+      signal?.throwIfAborted();
       const delayMs = retryDelayMs(attempt);
       logger.warn({ attempt, delayMs, reason: reasonOf(error) }, 'cannot reach Discord; retrying');
       await sleep(delayMs, undefined, signal ? { signal } : {}).catch(() => signal?.throwIfAborted());
@@ -82,15 +84,6 @@ export function loginError(error: unknown): unknown {
   if (error instanceof DiscordjsError && error.code === DiscordjsErrorCodes.TokenInvalid) return citedError('DISCORD_TOKEN_REJECTED', 'the REST API answered 401 Unauthorized');
   if (error instanceof Error && error.message === 'Authentication failed') return gatewayClosedError(GatewayCloseCodes.AuthenticationFailed);
   return error;
-}
-
-/** A promise that rejects with the signal's reason once it is aborted (never, without a signal). */
-export function whenAborted(signal?: AbortSignal): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    if (!signal) return;
-    if (signal.aborted) return reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /** Whether `work` settled within `ms` (it goes on either way). */
