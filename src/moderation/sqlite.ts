@@ -60,6 +60,13 @@ function fileInTheWay(dir: string): string | undefined {
  * A failure to open the SQLite store at start-up as one message naming the file or folder and
  * what to do, or the error itself when it is not about the file (a bug of ours). Nothing here
  * moves or deletes a file: a damaged store still holds reports and the audit log worth saving.
+ *
+ * A read-only location shows up in several ways, all mapped to "cannot write": mkdir of DATA_DIR
+ * fails (EACCES, EROFS); SQLite cannot create the file (SQLITE_CANTOPEN); it opens an existing file
+ * read-only, as it silently does when the OS refuses writing, and then fails to switch to WAL —
+ * which needs -wal and -shm files beside it, so a writable file in a read-only folder fails too —
+ * or to migrate (SQLITE_READONLY). (Tests run as root, where permissions do not bite: they cover
+ * the damaged file and the file in the way of a folder.)
  */
 export function sqliteStartupError(file: string, error: unknown): unknown {
   if (!(error instanceof Error)) return error;
