@@ -35,15 +35,20 @@ export interface Reporting {
 export const MODERATION_SYNC_MS = 5_000;
 
 export async function openApp(config: Config, reporting: Reporting, extra: { corpusAdmins?: readonly string[] } = {}): Promise<App> {
-  const library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
+  // The store first: a database that is down fails start-up in seconds, before minutes of analysis.
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
-  const moderation = await Moderation.open(store, library, {
-    corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
-    ...(reporting.onModeration ? { onEvent: reporting.onModeration } : {}),
-  }).catch(async (error: unknown) => {
+  let library: Library;
+  let moderation: Moderation;
+  try {
+    library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
+    moderation = await Moderation.open(store, library, {
+      corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
+      ...(reporting.onModeration ? { onEvent: reporting.onModeration } : {}),
+    });
+  } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
-  });
+  }
   const sync = setInterval(() => void moderation.sync(), MODERATION_SYNC_MS);
   sync.unref();
   return {

@@ -44,6 +44,11 @@ export interface Config {
    * Discord has granted a large bot.
    */
   discordRequestsPerSecond: number;
+  /**
+   * After SIGINT or SIGTERM the bot shuts down in order; if that has not finished within this
+   * many ms (a database or Discord that never answers), it logs so and exits with status 1.
+   */
+  shutdownTimeoutMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -58,7 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
-  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, corpusAdmins: [] };
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, shutdownTimeoutMs: 10_000, corpusAdmins: [] };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -113,5 +118,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
   if (read('SHARD_COUNT') !== undefined) config.shardCount = positive('SHARD_COUNT', 1);
   config.discordRequestsPerSecond = positive('DISCORD_REQUESTS_PER_SECOND', 50);
+  config.shutdownTimeoutMs = positive('SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000;
   return config;
 }

@@ -5,10 +5,12 @@
 import { loadDotEnv, readConfig, type Config } from './config.js';
 import { run } from './cli/common.js';
 import { consoleUser, runChat } from './console/chat.js';
-import { openApp } from './app.js';
+import { openApp, type App } from './app.js';
 import { progressReporter } from './console/progress.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { startBot } from './discord/bot.js';
+import { isCitedError } from './core/errors.js';
+import { exitDeadline, listenForStop, type StopRequest } from './shutdown.js';
 
 async function main(): Promise<number> {
   loadDotEnv();
@@ -36,18 +38,30 @@ async function runBot(config: Config, token: string): Promise<number> {
   // A stray rejection is logged, never fatal: one bad interaction must not take the bot down.
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   // Listened for from the first moment: a SIGTERM during start-up (a deploy that changes its mind)
-  // still shuts down in order once the bot is up, instead of killing it mid-way.
-  const stopRequested = new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'signal received');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // still shuts down in order once the bot is up, instead of killing it mid-way; and whatever
+  // hangs, the process ends within SHUTDOWN_TIMEOUT_SECONDS of the signal (src/shutdown.ts).
+  const stop = listenForStop(logger, config.shutdownTimeoutMs);
+  const opened: { app?: App } = {};
+  let code = 0;
+  await serveBot(config, token, logger, stop, opened).catch((error: unknown) => {
+    if (stop.signal.aborted && error === stop.signal.reason) return logger.info('stopped before connecting to Discord');
+    // Start-up failed, or Discord closed the gateway for good: one line saying why, and status 1.
+    code = 1;
+    exitDeadline(logger, config.shutdownTimeoutMs, 'closing after a fatal error');
+    if (isCitedError(error)) logger.fatal({ code: error.code }, error.message);
+    else logger.fatal({ err: error }, 'the bot stopped on an unexpected error');
   });
+  await opened.app?.close().catch((err: unknown) => logger.error({ err }, 'closing the store failed'));
+  // Exit now rather than when the event loop drains: after destroy(), discord.js can go on retrying
+  // an unreachable gateway on timers, and a shard's channel to its manager stays open too.
+  process.exit(code);
+}
+
+/** Start-up, then serving until a stop signal (or Discord closing the gateway for good), then the bot's shutdown. */
+async function serveBot(config: Config, token: string, logger: Logger, stop: StopRequest, opened: { app?: App }): Promise<void> {
   const loading = Date.now();
   let quarter = -1;
-  const app = await openApp(config, {
+  const app = (opened.app = await openApp(config, {
     onModeration: (level, message, detail) => logger[level](detail, message),
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
     onNote: (message) => logger.info(message),
@@ -57,7 +71,7 @@ async function runBot(config: Config, token: string): Promise<number> {
       quarter = Math.floor((done / total) * 4);
       logger.info({ done, total, ms: Date.now() - loading }, 'analysing articles');
     },
-  });
+  }));
   const cited = app.library.current;
   logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, index: cited.loadedFrom, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
   const bot = await startBot({
@@ -69,14 +83,9 @@ async function runBot(config: Config, token: string): Promise<number> {
     requestsPerSecond: config.discordRequestsPerSecond,
     ...(config.modChannelId ? { modChannelId: config.modChannelId } : {}),
     ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
+    signal: stop.signal,
   });
-  await stopRequested;
-  await bot.stop();
-  await app.close();
-  logger.flush();
-  // As a shard, the channel to the sharding manager would keep this process alive: let it go.
-  if (process.connected) process.disconnect();
-  return 0;
+  await Promise.race([stop.requested, bot.lost]).finally(() => bot.stop());
 }
 
 run(main);

@@ -33,6 +33,18 @@ const messages = {
   BAD_SOURCES_FILE: (file: string, why: string) => `${file} is not valid: ${why}. Fix or remove it; see README, "The corpus".`,
   BAD_ALIASES_FILE: (file: string, line: number, why: string) => `${file}, line ${line}: ${why}.`,
   BAD_CONFIG: (name: string, why: string) => `Configuration ${name}: ${why}.`,
+  DATABASE_UNREACHABLE: (server: string, why: string) =>
+    `Could not reach PostgreSQL at ${server} (DATABASE_URL): ${why}. Check that the server is running and accepts connections from this machine, or leave DATABASE_URL unset to use SQLite.`,
+  DATABASE_REFUSED: (server: string, why: string) =>
+    `PostgreSQL at ${server} (DATABASE_URL) refused to open the moderation store: ${why}. Check the user, password and database name in DATABASE_URL, and that the user may create tables.`,
+  DATA_DIR_UNUSABLE: (dir: string, why: string) => `The data folder ${dir} cannot be used: ${why}. Set DATA_DIR to a folder the bot may write to.`,
+  STORE_FILE_UNUSABLE: (file: string, why: string, fix: string) => `The moderation store ${file} cannot be opened: ${why}. ${fix}`,
+  DISCORD_TOKEN_REJECTED: (how: string) =>
+    `Discord rejected DISCORD_TOKEN (${how}). Copy the token again from the Discord developer portal (your application → Bot → Reset Token) and restart.`,
+  DISCORD_GATEWAY_CLOSED: (code: number, name: string) =>
+    `Discord closed the gateway for good (${code} ${name}); the bot cannot reconnect. See https://discord.com/developers/docs/topics/opcodes-and-status-codes#gateway-gateway-close-event-codes.`,
+  DISCORD_REFUSED: (status: number, why: string) =>
+    `Discord answered ${status} (${why}) when asked for its gateway. Check DISCORD_API_URL if it is set; otherwise see https://discordstatus.com.`,
 } as const;
 
 export type ErrorCode = keyof typeof messages;

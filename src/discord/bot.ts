@@ -13,6 +13,10 @@ import { WorkQueue } from './work-queue.js';
 import type { HandlerContext } from './context.js';
 import { discordAnswerMessages, postPendingReviews } from './reports.js';
 import { noMentions } from './send.js';
+import { gatewayClosedError, loginError, settledWithin, waitForDiscord } from './connect.js';
+
+/** How long shutdown waits for the gateway to confirm closing: with Discord unreachable it never does. */
+const gatewayCloseWaitMs = 3_000;
 
 export interface BotOptions {
   token: string;
@@ -34,10 +38,14 @@ export interface BotOptions {
   busyAfter?: number;
   /** Retry posting review messages that failed, this often (ms). Default 60000. */
   reviewRetryMs?: number;
+  /** A stop signal: while Discord cannot be reached yet, start-up stops retrying and rejects. */
+  signal?: AbortSignal;
 }
 
 export interface Bot {
   client: Client;
+  /** Rejects when Discord closes the gateway for good (a token reset: 4004 …); never resolves. */
+  lost: Promise<never>;
   stop(): Promise<void>;
 }
 
@@ -73,10 +81,22 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
   client.rest.on('rateLimited', (info) => logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited by Discord'));
 
+  // On such a close discord.js stops reconnecting and the bot would sit idle: it ends the process instead.
+  let stopping = false;
+  const lost = new Promise<never>((_, reject) => client.on(Events.ShardDisconnect, (event) => stopping || reject(gatewayClosedError(event.code))));
+  lost.catch(() => undefined); // observed by the caller (and the login below)
+
+  // No network yet or a Discord outage is waited out with backoff; a bad token is fatal (connect.ts).
+  await waitForDiscord({ token: options.token, logger, ...(options.apiUrl ? { apiUrl: options.apiUrl } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   const started = Date.now();
-  await client.login(options.token);
-  await ready;
+  try {
+    await Promise.race([client.login(options.token).then(() => ready), lost]);
+  } catch (error) {
+    stopping = true;
+    await settledWithin(client.destroy(), gatewayCloseWaitMs);
+    throw loginError(error);
+  }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, ms: Date.now() - started }, 'connected to Discord');
 
   // Reports stored while Discord failed (or before a crash) are posted now, and retried later.
@@ -90,10 +110,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
 
   return {
     client,
+    lost,
     async stop() {
       logger.info('shutting down');
+      stopping = true;
       clearInterval(timer);
-      await client.destroy();
+      // A gateway that has gone away never answers the close (ws would wait 30 s): go on without it.
+      if (!(await settledWithin(client.destroy(), gatewayCloseWaitMs))) logger.warn({ ms: gatewayCloseWaitMs }, 'the gateway did not confirm closing; going on');
     },
   };
 }

@@ -4,22 +4,33 @@
  */
 import { SqlModerationStore } from './sql-store.js';
 import type { ModerationStore } from './store.js';
-import { sqliteDriver } from './sqlite.js';
-import { postgresDriver } from './postgres.js';
+import { sqliteDriver, sqliteStartupError } from './sqlite.js';
+import { postgresDriver, postgresStartupError } from './postgres.js';
 
 export interface StoreConfig {
   databaseUrl?: string;
   sqliteFile: string;
 }
 
+/**
+ * A store that cannot be opened (server unreachable, file damaged, DATA_DIR a file) fails with a
+ * CitedError naming the server or file and what to do; the process then stops (README,
+ * "When things fail").
+ */
 export async function openStore(config: StoreConfig): Promise<ModerationStore> {
-  const driver = config.databaseUrl ? postgresDriver(config.databaseUrl) : sqliteDriver(config.sqliteFile);
-  const store = new SqlModerationStore(driver);
+  const { databaseUrl, sqliteFile } = config;
+  const explain = (error: unknown) => (databaseUrl ? postgresStartupError(databaseUrl, error) : sqliteStartupError(sqliteFile, error));
+  let store: SqlModerationStore;
+  try {
+    store = new SqlModerationStore(databaseUrl ? postgresDriver(databaseUrl) : sqliteDriver(sqliteFile));
+  } catch (error) {
+    throw explain(error);
+  }
   try {
     await store.migrate();
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw error;
+    throw explain(error);
   }
   return store;
 }

@@ -386,3 +386,54 @@ describe('discord.js against the stand-in', () => {
     expect(client.ws.ping).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('the stand-in as a failing Discord', () => {
+  it('listens on a fixed port when asked', async () => {
+    const first = await startDiscordStandIn();
+    const port = Number(new URL(first.apiUrl).port);
+    await first.stop();
+    const fixed = await startDiscordStandIn({ port });
+    try {
+      expect(fixed.apiUrl).toBe(`http://127.0.0.1:${port}/api`);
+      const response = await fetch(`${fixed.apiUrl}/v10/gateway/bot`);
+      expect(response.status).toBe(200);
+    } finally {
+      await fixed.stop();
+    }
+  });
+
+  it('failNextIdentify(4004): the socket closes with 4004 and discord.js gives up logging in', async () => {
+    const discord = await startDiscordStandIn({ heartbeatInterval: 500 });
+    const client = newClient(discord);
+    try {
+      discord.failNextIdentify(4004);
+      const error = await client.login(TOKEN).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe('Authentication failed');
+      expect(discord.identifies).toBe(1);
+      expect(discord.gatewayLog.some((e) => e.dir === 'out' && e.t === 'READY')).toBe(false);
+    } finally {
+      await client.destroy();
+      await discord.stop();
+    }
+  });
+
+  it('stopAnswering: REST requests hang and heartbeats go unacknowledged until stop()', async () => {
+    const discord = await startDiscordStandIn({ heartbeatInterval: 500 });
+    const client = newClient(discord);
+    try {
+      await client.login(TOKEN);
+      await discord.ready;
+      discord.stopAnswering();
+      const acks = discord.gatewayLog.filter((e) => e.op === 11).length;
+      const calls = discord.calls.length;
+      const request = fetch(`${discord.apiUrl}/v10/gateway/bot`, { signal: AbortSignal.timeout(1500) });
+      await expect(request).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(discord.gatewayLog.filter((e) => e.op === 11).length).toBe(acks);
+      expect(discord.calls).toHaveLength(calls);
+    } finally {
+      await discord.stop();
+      await client.destroy();
+    }
+  });
+});

@@ -100,6 +100,11 @@ export interface StandInOptions {
   enforceIntents?: boolean;
   /** Called for every REST call after it is answered (e.g. `console.log`). */
   onCall?: (call: RestCall) => void;
+  /**
+   * Listen on this port of 127.0.0.1. Default 0: any free port. A fixed port lets a test start
+   * a client first, against a port where nothing listens yet, and the stand-in later.
+   */
+  port?: number;
 }
 
 export interface GatewayEvent {
@@ -223,6 +228,17 @@ export interface DiscordStandIn {
   invalidateSession(resumable: boolean): void;
   /** op 7: the client closes and resumes. */
   requestReconnect(): void;
+  /**
+   * The next IDENTIFY is answered by closing the socket with `code` (as Discord does:
+   * 4004 "Authentication failed" for a bad token, 4014 "Disallowed intent(s)" ...).
+   */
+  failNextIdentify(code: number, reason?: string): void;
+  /**
+   * From now on answer nothing, as when the network between the bot and Discord is cut:
+   * REST requests are held unanswered, open gateway sockets stop being read (no heartbeat
+   * ACK, no reply to a close frame) and new ones get no HELLO. `stop()` still ends it all.
+   */
+  stopAnswering(): void;
   /** Close everything. Destroy the client first, or it will keep trying to reconnect. */
   stop(): Promise<void>;
 }
@@ -545,17 +561,33 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
   // HTTP + gateway servers (one port)
 
   const server: Server = createServer((req, res) => {
+    if (silent) return void req.socket.pause(); // never answered; closeAllConnections() in stop() ends it
     handleHttp(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { message: `stand-in error: ${String(error)}`, code: 0 });
     });
   });
   const wss = new WebSocketServer({ noServer: true });
+  /** The TCP socket under each gateway connection, and upgrades left hanging by `stopAnswering`. */
+  const rawSockets = new Map<WebSocket, Duplex>();
+  const held = new Set<Duplex>();
+  let silent = false;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    if (silent) return void hold(socket);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      rawSockets.set(ws, socket);
+      onConnection(ws);
+    });
   });
+  /** Neither read nor answered, until `stop()`. */
+  function hold(socket: Duplex): void {
+    socket.pause();
+    held.add(socket);
+    socket.once('close', () => held.delete(socket));
+  }
+  const identifyFailures: { code: number; reason: string }[] = [];
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
@@ -620,6 +652,7 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     });
     ws.on('close', () => {
       sockets.delete(ws);
+      rawSockets.delete(ws);
       if (session?.ws === ws) session.ws = null;
     });
     ws.on('error', () => undefined);
@@ -634,6 +667,11 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
       case Op.Identify: {
         api.identifies += 1;
         api.lastIdentify = payload.d as Json;
+        const failure = identifyFailures.shift();
+        if (failure) {
+          ws.close(failure.code, failure.reason);
+          return;
+        }
         if (session?.ws && session.ws !== ws) session.ws.close(4000, 'Session replaced');
         session = { id: randomBytes(16).toString('hex'), seq: 0, ws };
         sendDispatch(ws, 'READY', {
@@ -1434,9 +1472,22 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
       session.ws = null;
       send(ws, { op: Op.Reconnect, d: null });
     },
+    failNextIdentify(code, reason = code === 4004 ? 'Authentication failed.' : 'stand-in failNextIdentify') {
+      identifyFailures.push({ code, reason });
+    },
+    stopAnswering() {
+      silent = true;
+      for (const ws of sockets) {
+        const socket = rawSockets.get(ws);
+        if (socket) socket.pause();
+        if (session?.ws === ws) session.ws = null;
+      }
+    },
     async stop() {
       for (const ws of sockets) ws.terminate();
       sockets.clear();
+      for (const socket of held) socket.destroy();
+      held.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
