@@ -20,8 +20,12 @@ import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/typ
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-/** 5: hyphenated compounds indexed joined as well, and which sentences open with a pronoun (an older snapshot lacks both). */
-const FORMAT = 5;
+/**
+ * 5: hyphenated compounds indexed joined as well, and which sentences open with a pronoun (an older
+ * snapshot lacks both). 6: sentences without a letter or digit are excluded ('wordless'); a format-5
+ * snapshot would still quote them.
+ */
+const FORMAT = 6;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {
@@ -37,7 +41,7 @@ const TYPES = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint32Array ? 'u32' : array instanceof Uint16Array ? 'u16' : 'u8');
 
 /** Sentences as columns: reading 100,000 small JSON objects back is most of a cold start. */
-const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption'];
+const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption', 'wordless'];
 
 /**
  * The body's CRC-32: it catches a torn write or a flipped bit (the threat here; the file is the
