@@ -18,7 +18,7 @@ import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
-import { fingerprint, readSnapshot, writeSnapshot, type SnapshotData } from './snapshot.js';
+import { fingerprint, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
 
@@ -181,13 +181,14 @@ export async function indexCorpus(userOptions: UserOptions = {}): Promise<{ data
 /**
  * Opens the index from `options.snapshot`, which must have been made with fingerprint `print`
  * (by `indexCorpus` on another thread); throws when it cannot be read. No analysis: this is the
- * part of a rebuild that runs on the main thread (about a second at a million sentences).
+ * part of a rebuild that runs on the main thread, and it reads the file in slices that let the
+ * event loop through (snapshot.ts); what is left in one piece is restoring the searcher from it.
  */
-export function openSnapshot(userOptions: UserOptions, print: string): Cited {
+export async function openSnapshot(userOptions: UserOptions, print: string): Promise<Cited> {
   const setup = prepare(userOptions);
   const path = setup.options.snapshot;
   if (!path) throw new Error('Cited: openSnapshot needs options.snapshot');
-  const read = readSnapshot(path, print);
+  const read = await readSnapshotSliced(path, print);
   if (!read.ok) throw new Error(`Cited: the rebuilt index snapshot ${path} cannot be opened: ${read.reason}`);
   return assemble(setup, restore(setup, read.data), 'snapshot');
 }

@@ -123,7 +123,7 @@ export class Library {
       const built = await rebuildIndex({ ...this.options, snapshot }, snapshot, expect, this.rebuildOptions);
       if (built.missing) return null;
       const opening = performance.now();
-      const cited = openSnapshot({ ...this.options, snapshot }, built.print);
+      const cited = await openSnapshot({ ...this.options, snapshot }, built.print);
       const now = performance.now();
       this.options.onNote?.(`index rebuilt: ${Math.round(opening - started)} ms off the main thread, then ${Math.round(now - opening)} ms on it to open (${cited.sentenceCount} sentences)`);
       return cited;
