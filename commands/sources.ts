@@ -1,5 +1,6 @@
 import { summarize, text, type Command } from './command.js';
 import { citedError } from '../src/core/errors.js';
+import { ARTICLE_ID_RULE } from '../src/corpus/article-id.js';
 
 export const sources: Command = {
   name: 'sources',
@@ -20,7 +21,9 @@ export const sources: Command = {
         if (typeof file !== 'object' || file === null) throw citedError('MISSING_OPTION', 'sources add', 'a file');
         const article = await moderation.addSource(file.name, file.bytes, who);
         const quotable = article.sentences.filter((s) => !s.excluded).length;
-        return { kind: 'notice', text: `Added ${article.id} (${article.outlet ?? 'unknown outlet'}, ${article.date ?? 'date unknown'}): ${quotable} quotable sentences. It is searched from now on.`, private: true };
+        // The id is made from the file name (src/corpus/article-id.ts); say so when it is not the name as given.
+        const renamed = article.file !== file.name.replace(/^.*[\\/]/, '') ? ` The file was saved as ${article.file}: ${ARTICLE_ID_RULE}.` : '';
+        return { kind: 'notice', text: `Added ${article.id} (${article.outlet ?? 'unknown outlet'}, ${article.date ?? 'date unknown'}): ${quotable} quotable sentences. It is searched from now on.${renamed}`, private: true };
       }
       const id = text(input, 'id');
       if (!id) throw citedError('MISSING_OPTION', 'sources remove', 'an article id');

@@ -40,10 +40,12 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
   let library: Library;
   let moderation: Moderation;
   try {
-    library = await Library.open({ ...citedOptions(config), ...reporting }, join(config.dataDir, 'removed-sources'));
+    // The core's options only: they cross to the rebuild worker, which takes no moderation callback.
+    const { onModeration, ...loading } = reporting;
+    library = await Library.open({ ...citedOptions(config), ...loading }, join(config.dataDir, 'removed-sources'));
     moderation = await Moderation.open(store, library, {
       corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
-      ...(reporting.onModeration ? { onEvent: reporting.onModeration } : {}),
+      ...(onModeration ? { onEvent: onModeration } : {}),
     });
   } catch (error) {
     await store.close().catch(() => undefined);

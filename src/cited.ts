@@ -18,7 +18,7 @@ import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
-import { fingerprint, readSnapshot, writeSnapshot } from './snapshot.js';
+import { fingerprint, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
 
@@ -146,43 +146,102 @@ export interface Cited {
 }
 
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
+  const setup = prepare(userOptions);
+  const { options } = setup;
+  // From the snapshot when it is current; otherwise from the articles, then saved for next time.
+  const print = options.snapshot ? fingerprint(setup.corpusDir, loadingOptions(options)) : '';
+  if (options.snapshot) {
+    const read = readSnapshot(options.snapshot, print);
+    if (read.ok) return assemble(setup, restore(setup, read.data), 'snapshot');
+    if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
+  }
+  const loaded = await indexArticles(setup);
+  if (options.snapshot) {
+    try {
+      writeSnapshot(options.snapshot, snapshotData(loaded), print);
+    } catch (error) {
+      options.onNote?.(`index snapshot not saved: ${(error as Error).message}`);
+    }
+  }
+  return assemble(setup, loaded, 'corpus');
+}
+
+/**
+ * Analyses and indexes the corpus (never reading a snapshot) and returns what a snapshot holds,
+ * with the fingerprint of the corpus as it was read. What a rebuild runs off the main thread
+ * (src/rebuild/): the caller writes the snapshot and the main thread opens it with `openSnapshot`.
+ */
+export async function indexCorpus(userOptions: UserOptions = {}): Promise<{ data: SnapshotData; print: string }> {
+  const setup = prepare(userOptions);
+  // Taken before the files are read, so a change made meanwhile makes the snapshot stale, never wrong.
+  const print = fingerprint(setup.corpusDir, loadingOptions(setup.options));
+  return { data: snapshotData(await indexArticles(setup)), print };
+}
+
+/**
+ * Opens the index from `options.snapshot`, which must have been made with fingerprint `print`
+ * (by `indexCorpus` on another thread); throws when it cannot be read. No analysis: this is the
+ * part of a rebuild that runs on the main thread, and it reads the file in slices that let the
+ * event loop through (snapshot.ts); what is left in one piece is restoring the searcher from it.
+ */
+export async function openSnapshot(userOptions: UserOptions, print: string): Promise<Cited> {
+  const setup = prepare(userOptions);
+  const path = setup.options.snapshot;
+  if (!path) throw new Error('Cited: openSnapshot needs options.snapshot');
+  const read = await readSnapshotSliced(path, print);
+  if (!read.ok) throw new Error(`Cited: the rebuilt index snapshot ${path} cannot be opened: ${read.reason}`);
+  return assemble(setup, restore(setup, read.data), 'snapshot');
+}
+
+/** What the snapshot's fingerprint covers besides the files: the options that change what is loaded. */
+const loadingOptions = (options: Options) => ({ maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate });
+
+interface Setup {
+  options: Options;
+  corpusDir: string;
+  searchOptions: SearchOptions;
+  aliases: AliasRules;
+  aliasWarnings: LoadWarning[];
+}
+
+/** An index's parts, from the articles or from a snapshot, before the Cited around them. */
+interface Loaded {
+  articles: Article[];
+  warnings: LoadWarning[];
+  searcher: Searcher;
+  sentences: Sentence[];
+}
+
+function prepare(userOptions: UserOptions): Setup {
   const options = mergeOptions(userOptions);
   const corpusDir = resolve(options.corpusDir);
   if (!existsSync(corpusDir) || !statSync(corpusDir).isDirectory()) throw citedError('CORPUS_NOT_FOUND', corpusDir);
   const searchOptions = { bm25: options.bm25, context: options.context, unknownWeight: options.unknownWeight, figureBonus: options.figureBonus };
   const aliasWarnings: LoadWarning[] = [];
   const aliases = readAliases(corpusDir, aliasWarnings);
+  return { options, corpusDir, searchOptions, aliases, aliasWarnings };
+}
 
-  // From the snapshot when it is current; otherwise from the articles, then saved for next time.
-  let loaded: { articles: Article[]; warnings: LoadWarning[]; searcher: Searcher; sentences: Sentence[] } | null = null;
-  let loadedFrom: Cited['loadedFrom'] = 'corpus';
-  const print = options.snapshot ? fingerprint(corpusDir, { maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate }) : '';
-  if (options.snapshot) {
-    const read = readSnapshot(options.snapshot, print);
-    if (read.ok) {
-      const { articles, warnings, searcher } = read.data;
-      const sentences = quotable(articles);
-      loaded = { articles, warnings, sentences, searcher: Searcher.restore(searcher, sentences, aliases, searchOptions) };
-      loadedFrom = 'snapshot';
-    } else if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
-  }
-  if (!loaded) {
-    // Each sentence is indexed as its article is analysed: the corpus's tokens are never all in memory.
-    const builder = new SearcherBuilder();
-    const corpus = await loadCorpus(corpusDir, {
-      ...options,
-      parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) },
-      onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
-    });
-    loaded = { articles: corpus.articles, warnings: corpus.warnings, sentences: builder.sentences, searcher: builder.finish(corpus.articles, corpus.titles, aliases, searchOptions) };
-    if (options.snapshot) {
-      try {
-        writeSnapshot(options.snapshot, { articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() }, print);
-      } catch (error) {
-        options.onNote?.(`index snapshot not saved: ${(error as Error).message}`);
-      }
-    }
-  }
+async function indexArticles({ options, corpusDir, aliases, searchOptions }: Setup): Promise<Loaded> {
+  // Each sentence is indexed as its article is analysed: the corpus's tokens are never all in memory.
+  const builder = new SearcherBuilder();
+  const corpus = await loadCorpus(corpusDir, {
+    ...options,
+    parallel: { workers: options.workers, ...(options.onNote ? { onNote: options.onNote } : {}) },
+    onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
+  });
+  return { articles: corpus.articles, warnings: corpus.warnings, sentences: builder.sentences, searcher: builder.finish(corpus.articles, corpus.titles, aliases, searchOptions) };
+}
+
+function restore({ aliases, searchOptions }: Setup, data: SnapshotData): Loaded {
+  const { articles, warnings, searcher } = data;
+  const sentences = quotable(articles);
+  return { articles, warnings, sentences, searcher: Searcher.restore(searcher, sentences, aliases, searchOptions) };
+}
+
+const snapshotData = (loaded: Loaded): SnapshotData => ({ articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() });
+
+function assemble({ options, aliasWarnings }: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom']): Cited {
   const { articles, searcher } = loaded;
   const warnings = [...loaded.warnings, ...aliasWarnings];
   for (const warning of warnings) options.onWarning?.(warning);

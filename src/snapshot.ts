@@ -5,12 +5,16 @@
  *
  * File layout: a line `CITED-SNAPSHOT <format>`, a line of JSON header (padded with spaces so the
  * body starts at a multiple of 8 bytes), then the body: a JSON part (articles without text or
- * sentences, sentence ids, vocabulary words, index terms…), the article texts as UTF-8, and the typed
- * arrays' bytes, each 8-byte aligned (the index, vocabulary counts, and the sentences as columns),
- * which are read into one buffer and used in place. The header carries the body's CRC-32 and a
+ * sentences, vocabulary words, index terms…), the sentence ids and the article texts as UTF-8, and
+ * the typed arrays' bytes, each 8-byte aligned (the index, vocabulary counts, and the sentences as
+ * columns), which are read into one buffer and used in place. The header carries the body's CRC-32 and a
  * fingerprint of what the snapshot was made from (format, the corpus folder's files with their sizes and modification times,
  * the loading options). A snapshot whose fingerprint differs is stale, one whose checksum fails is
  * corrupt: either way it is ignored (with the reason) and rebuilt.
+ *
+ * Reading is a sequence of small steps (a generator): at start-up they run in one go
+ * (`readSnapshot`); while the bot runs, after a rebuild, `readSnapshotSliced` lets the event loop
+ * through between them, so no step holds it for long (README, "Changing the corpus while running").
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -20,8 +24,13 @@ import type { Article, ExclusionReason, LoadWarning, Sentence } from './core/typ
 import type { SearcherState } from './search/search.js';
 import type { IndexArrays } from './search/index.js';
 
-/** 5: hyphenated compounds indexed joined as well, and which sentences open with a pronoun (an older snapshot lacks both). */
-const FORMAT = 5;
+/**
+ * 5: hyphenated compounds indexed joined as well, and which sentences open with a pronoun (an older
+ * snapshot lacks both). 6: sentences without a letter or digit are excluded ('wordless'; a format-5
+ * snapshot would still quote them); sentence ids as UTF-8 outside the JSON and each article's text
+ * length in bytes, so both are decoded in slices.
+ */
+const FORMAT = 6;
 const MAGIC = `CITED-SNAPSHOT ${FORMAT}\n`;
 
 export interface SnapshotData {
@@ -37,7 +46,7 @@ const TYPES = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint32Array ? 'u32' : array instanceof Uint16Array ? 'u16' : 'u8');
 
 /** Sentences as columns: reading 100,000 small JSON objects back is most of a cold start. */
-const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption'];
+const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption', 'wordless'];
 
 /**
  * The body's CRC-32: it catches a torn write or a flipped bit (the threat here; the file is the
@@ -61,9 +70,10 @@ const ALIGN = 8;
 interface Header {
   fingerprint: string;
   checksum: string;
-  /** Bytes of the body: the JSON part, the texts, then (from `arraysAt`) the typed arrays. */
+  /** Bytes of the body: the JSON part, the sentence ids, the texts, then (from `arraysAt`) the typed arrays. */
   body: number;
   json: number;
+  ids: number;
   texts: number;
   arraysAt: number;
   arrays: { name: string; type: keyof typeof TYPES; offset: number; length: number }[];
@@ -89,16 +99,19 @@ export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
     'sentences.start': Uint32Array.from(sentences, (s) => s.start),
     'sentences.end': Uint32Array.from(sentences, (s) => s.end),
     'sentences.excluded': Uint8Array.from(sentences, (s) => EXCLUSIONS.indexOf(s.excluded)),
-    // In UTF-16 code units: the texts are decoded as one string and cut by these.
+    // In UTF-16 code units: the texts are decoded a few MiB at a time and cut by these…
     'articles.textLength': Uint32Array.from(data.articles, (a) => a.text.length),
+    // …and in bytes, which say where those few MiB may end (at an article's end).
+    'articles.textBytes': Uint32Array.from(data.articles, (a) => Buffer.byteLength(a.text)),
   };
-  // Article texts as raw UTF-8 after the JSON: decoding bytes is far quicker than parsing JSON strings.
+  // Sentence ids and article texts as raw UTF-8 after the JSON: decoding bytes is far quicker than
+  // parsing JSON strings, and can be done a slice at a time.
+  const ids = Buffer.from(joinLines(sentences.map((s) => s.id)));
   const texts = Buffer.from(data.articles.map((a) => a.text).join(''));
   const articles = data.articles.map(({ sentences: _, text: __, ...article }) => article);
   const json = Buffer.from(
     JSON.stringify({
       articles,
-      sentenceIds: joinLines(sentences.map((s) => s.id)),
       warnings: data.warnings,
       words: joinLines(vocabulary.counts.map(([word]) => word)),
       names: vocabulary.names,
@@ -107,8 +120,8 @@ export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
       titles: index.titles,
     }),
   );
-  const parts: Buffer[] = [json, texts];
-  let offset = json.length + texts.length;
+  const parts: Buffer[] = [json, ids, texts];
+  let offset = json.length + ids.length + texts.length;
   const pad = () => {
     const gap = (ALIGN - (offset % ALIGN)) % ALIGN;
     if (gap > 0) parts.push(Buffer.alloc(gap));
@@ -124,7 +137,7 @@ export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
     pad();
   }
   const body = Buffer.concat(parts);
-  const header: Header = { fingerprint: print, checksum: checksum(body), body: body.length, json: json.length, texts: texts.length, arraysAt, arrays: layout };
+  const header: Header = { fingerprint: print, checksum: checksum(body), body: body.length, json: json.length, ids: ids.length, texts: texts.length, arraysAt, arrays: layout };
   // The header line is padded with spaces so the body starts aligned.
   let line = JSON.stringify(header);
   line = line.padEnd(line.length + ((ALIGN - ((MAGIC.length + line.length + 1) % ALIGN)) % ALIGN)) + '\n';
@@ -133,17 +146,30 @@ export function encodeSnapshot(data: SnapshotData, print: string): Buffer {
 
 type Decoded = { ok: true; data: SnapshotData } | { ok: false; reason: string };
 
+/** Steps of reading: each `yield` is a point where the event loop may be let through. */
+type Steps<T> = Generator<void, T, void>;
+
+/** Bytes read, checksummed or decoded between two yields: a few milliseconds' work. */
+const SLICE_BYTES = 8 << 20;
+
+export interface ReadOptions {
+  /** Bytes read, checksummed or decoded per step (default 8 MiB; tests make it tiny to cross every boundary). */
+  sliceBytes?: number;
+}
+/** Sentences made between two yields. */
+const SLICE_SENTENCES = 8192;
+
 /**
- * Reads a snapshot in two parts: the JSON and texts (decoded, then let go), and the typed arrays
- * into a buffer of their own that the index then uses as it is — no copy, and nothing else of the
- * file kept alive.
+ * Reads a snapshot in two parts: the JSON, ids and texts (decoded, then let go), and the typed
+ * arrays into a buffer of their own that the index then uses as it is — no copy, and nothing else
+ * of the file kept alive.
  */
-function readParts(path: string, print: string): Decoded {
+function* readParts(path: string, print: string, slice: number): Steps<Decoded> {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     const head = Buffer.alloc(Math.min(size, 1 << 20));
-    readFully(fd, head, 0);
+    yield* readFully(fd, head, 0, slice);
     if (!head.subarray(0, MAGIC.length).equals(Buffer.from(MAGIC))) return { ok: false, reason: 'not a snapshot of this format' };
     const headerEnd = head.indexOf(10, MAGIC.length);
     if (headerEnd < 0) return { ok: false, reason: 'corrupt (no header)' };
@@ -156,29 +182,37 @@ function readParts(path: string, print: string): Decoded {
     if (header.fingerprint !== print) return { ok: false, reason: 'stale (the corpus or the options changed)' };
     const bodyAt = headerEnd + 1;
     if (!Number.isSafeInteger(header.body) || !Number.isSafeInteger(header.arraysAt) || size !== bodyAt + header.body || header.arraysAt > header.body) return { ok: false, reason: 'corrupt (truncated)' };
+    if (!Number.isSafeInteger(header.ids) || !Number.isSafeInteger(header.texts) || header.json + header.ids + header.texts > header.arraysAt) return { ok: false, reason: 'corrupt (parts outside the body)' };
     const front = Buffer.alloc(header.arraysAt);
-    readFully(fd, front, bodyAt);
+    yield* readFully(fd, front, bodyAt, slice);
     const back = new Uint8Array(new ArrayBuffer(header.body - header.arraysAt));
-    readFully(fd, back, bodyAt + header.arraysAt);
-    if (checksum(front, back) !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
-    return { ok: true, data: decode(header, front, back) };
+    yield* readFully(fd, back, bodyAt + header.arraysAt, slice);
+    let crc = 0;
+    for (const part of [front, back]) {
+      for (let at = 0; at < part.length; at += slice) {
+        crc = crc32(part.subarray(at, at + slice), crc);
+        yield;
+      }
+    }
+    if (crc.toString(16).padStart(8, '0') !== header.checksum) return { ok: false, reason: 'corrupt (checksum mismatch)' };
+    return { ok: true, data: yield* decode(header, front, back, slice) };
   } finally {
     closeSync(fd);
   }
 }
 
-function readFully(fd: number, target: Uint8Array, position: number): void {
+function* readFully(fd: number, target: Uint8Array, position: number, slice: number): Steps<void> {
   for (let done = 0; done < target.length; ) {
-    const read = readSync(fd, target, done, Math.min(target.length - done, 1 << 30), position + done);
+    const read = readSync(fd, target, done, Math.min(target.length - done, slice), position + done);
     if (read === 0) throw new Error('the file ended early');
     done += read;
+    yield;
   }
 }
 
-function decode(header: Header, front: Buffer, back: Uint8Array): SnapshotData {
+function* decode(header: Header, front: Buffer, back: Uint8Array, slice: number): Steps<SnapshotData> {
   const parsed = JSON.parse(front.toString('utf8', 0, header.json)) as {
     articles: Omit<Article, 'sentences' | 'text'>[];
-    sentenceIds: string;
     warnings: LoadWarning[];
     words: string;
     names: string[];
@@ -186,6 +220,7 @@ function decode(header: Header, front: Buffer, back: Uint8Array): SnapshotData {
     terms: string;
     titles: string[][];
   };
+  yield;
   const arrays: Record<string, TypedArray> = {};
   for (const { name, type, offset, length } of header.arrays) {
     const at = offset - header.arraysAt;
@@ -194,43 +229,124 @@ function decode(header: Header, front: Buffer, back: Uint8Array): SnapshotData {
     arrays[name] = new Type(back.buffer as ArrayBuffer, at, length);
   }
   // A snapshot written by another build of this format may lack an array: unreadable, not a crash at the first search.
-  const missing = [...INDEX_ARRAYS, 'vocabulary.counts', 'articles.textLength'].filter((name) => arrays[name] === undefined);
+  const missing = [...INDEX_ARRAYS, 'vocabulary.counts', 'articles.textLength', 'articles.textBytes'].filter((name) => arrays[name] === undefined);
   if (missing.length > 0) throw new Error(`arrays missing: ${missing.join(', ')}`);
   const index = { terms: splitLines(parsed.terms), titles: parsed.titles, ...Object.fromEntries(INDEX_ARRAYS.map((name) => [name, arrays[name]])) } as IndexArrays;
   const counts = arrays['vocabulary.counts']!;
   const vocabulary = { counts: splitLines(parsed.words).map((word, i) => [word, counts[i]!] as [string, number]), names: parsed.names };
-  // Every text decoded at once and cut into articles: one large string instead of thousands of small ones.
-  const all = front.toString('utf8', header.json, header.json + header.texts);
-  const lengths = arrays['articles.textLength']!;
-  let at = 0;
-  const articles = parsed.articles.map((article, a) => {
-    at += lengths[a]!;
-    return { ...article, text: all.slice(at - lengths[a]!, at) };
-  });
-  return { articles: withSentences(articles, parsed.sentenceIds, arrays), warnings: parsed.warnings, searcher: { vocabulary, acronyms: parsed.acronyms, index } };
+  yield;
+  const ids = yield* decodeLines(front, header.json, header.json + header.ids, slice);
+  const articles = yield* decodeTexts(parsed.articles, front, header.json + header.ids, arrays['articles.textBytes']!, arrays['articles.textLength']!, slice);
+  return { articles: yield* withSentences(articles, ids, arrays), warnings: parsed.warnings, searcher: { vocabulary, acronyms: parsed.acronyms, index } };
 }
 
-function withSentences(articles: Omit<Article, 'sentences'>[], ids: string, columns: Record<string, TypedArray>): Article[] {
-  const idList = ids === '' ? [] : ids.split('\n');
-  const [count, position, paragraph, start, end, excluded] = ['count', 'position', 'paragraph', 'start', 'end', 'excluded'].map((c) => columns[`sentences.${c}`]!);
-  let n = 0;
-  return articles.map((article, a) => {
-    const sentences: Sentence[] = new Array(count![a]!);
-    for (let i = 0; i < sentences.length; i++, n++) {
-      const reason = EXCLUSIONS[excluded![n]!];
-      const sentence: Sentence = { id: idList[n]!, articleId: article.id, position: position![n]!, paragraph: paragraph![n]!, text: article.text.slice(start![n]!, end![n]!), start: start![n]!, end: end![n]! };
-      if (reason) sentence.excluded = reason;
-      sentences[i] = sentence;
+/** Lines of UTF-8 bytes [from, to), a slice at a time; a slice ends at a line break, which no multi-byte character contains. */
+function* decodeLines(bytes: Buffer, from: number, to: number, slice: number): Steps<string[]> {
+  const lines: string[] = [];
+  for (let at = from; at < to; ) {
+    let end = Math.min(to, at + slice);
+    if (end < to) {
+      const lineBreak = bytes.indexOf(10, end);
+      end = lineBreak < 0 || lineBreak >= to ? to : lineBreak;
     }
-    return { ...article, sentences };
-  });
+    for (const line of bytes.toString('utf8', at, end).split('\n')) lines.push(line);
+    at = end + 1;
+    yield;
+  }
+  return lines;
+}
+
+/**
+ * The articles with their texts: the UTF-8 decoded a few MiB at a time, each slice ending where an
+ * article does, and cut into articles (a few large strings rather than thousands of small ones).
+ */
+function* decodeTexts(articles: Omit<Article, 'sentences' | 'text'>[], bytes: Buffer, from: number, byteLengths: ArrayLike<number>, lengths: ArrayLike<number>, slice: number): Steps<Omit<Article, 'sentences'>[]> {
+  const result: Omit<Article, 'sentences'>[] = new Array(articles.length);
+  let a = 0;
+  let at = from;
+  while (a < articles.length) {
+    let end = at;
+    let last = a;
+    do end += byteLengths[last++]!;
+    while (last < articles.length && end - at < slice);
+    const text = bytes.toString('utf8', at, end);
+    for (let cut = 0; a < last; a++) {
+      result[a] = { ...articles[a]!, text: text.slice(cut, cut + lengths[a]!) };
+      cut += lengths[a]!;
+    }
+    at = end;
+    yield;
+  }
+  return result;
+}
+
+/** The articles with their sentences, rebuilt from the columns; a yield after every few thousand sentences. */
+function* withSentences(articles: Omit<Article, 'sentences'>[], idList: string[], columns: Record<string, TypedArray>): Steps<Article[]> {
+  const count = columns['sentences.count']!;
+  const result: Article[] = new Array(articles.length);
+  let n = 0;
+  for (let a = 0; a < articles.length; ) {
+    // The hot loop stays in a plain function (generators optimise less well): whole articles per step.
+    for (const stop = n + SLICE_SENTENCES; a < articles.length && n < stop; a++) {
+      result[a] = { ...articles[a]!, sentences: sentencesOf(articles[a]!, n, count[a]!, idList, columns) };
+      n += count[a]!;
+    }
+    yield;
+  }
+  return result;
+}
+
+function sentencesOf(article: Omit<Article, 'sentences'>, first: number, count: number, idList: string[], columns: Record<string, TypedArray>): Sentence[] {
+  const [position, paragraph, start, end, excluded] = ['position', 'paragraph', 'start', 'end', 'excluded'].map((c) => columns[`sentences.${c}`]!);
+  const sentences: Sentence[] = new Array(count);
+  for (let i = 0, n = first; i < count; i++, n++) {
+    const reason = EXCLUSIONS[excluded![n]!];
+    const sentence: Sentence = { id: idList[n]!, articleId: article.id, position: position![n]!, paragraph: paragraph![n]!, text: article.text.slice(start![n]!, end![n]!), start: start![n]!, end: end![n]! };
+    if (reason) sentence.excluded = reason;
+    sentences[i] = sentence;
+  }
+  return sentences;
+}
+
+/** Runs the steps in one go. */
+function runAll<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Runs the steps for at most `sliceMs` at a time, letting the event loop through in between. */
+async function runSliced<T>(steps: Steps<T>, sliceMs: number): Promise<T> {
+  let until = performance.now() + sliceMs;
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() >= until) {
+      await new Promise((resolve) => setImmediate(resolve));
+      until = performance.now() + sliceMs;
+    }
+  }
 }
 
 /** Reads a snapshot file; a missing, stale or corrupt one gives the reason instead. */
-export function readSnapshot(path: string, print: string): Decoded {
+export function readSnapshot(path: string, print: string, options: ReadOptions = {}): Decoded {
   if (!existsSync(path)) return { ok: false, reason: 'no snapshot yet' };
   try {
-    return readParts(path, print);
+    return runAll(readParts(path, print, options.sliceBytes ?? SLICE_BYTES));
+  } catch (error) {
+    return { ok: false, reason: `unreadable (${(error as Error).message})` };
+  }
+}
+
+/**
+ * `readSnapshot` in slices of at most about `sliceMs` of work, the event loop let through between
+ * them: for a process that must keep answering while it reads (the bot, after a rebuild).
+ */
+export async function readSnapshotSliced(path: string, print: string, sliceMs = 10, options: ReadOptions = {}): Promise<Decoded> {
+  if (!existsSync(path)) return { ok: false, reason: 'no snapshot yet' };
+  try {
+    return await runSliced(readParts(path, print, options.sliceBytes ?? SLICE_BYTES), sliceMs);
   } catch (error) {
     return { ok: false, reason: `unreadable (${(error as Error).message})` };
   }

@@ -6,6 +6,7 @@ import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core
 import { citedError } from '../core/errors.js';
 import { analyzeText } from '../nlp/analysis.js';
 import { hyphenCompounds } from '../nlp/terms.js';
+import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher, SearchHit } from '../search/search.js';
 import { groupNearIdentical } from './near-duplicates.js';
 
@@ -59,7 +60,8 @@ export function answerQuestion(
   articles: ReadonlyMap<string, Article>,
   options: AnswerOptions,
 ): Answer {
-  const trimmed = question.trim();
+  // The question as searched is the question answered (Answer.question): invisible characters out.
+  const trimmed = removeInvisible(question).trim();
   if (trimmed === '') throw citedError('EMPTY_QUESTION');
   if (trimmed.length > options.maxQuestionLength) throw citedError('QUESTION_TOO_LONG', trimmed.length, options.maxQuestionLength);
 

@@ -3,8 +3,6 @@
  * terminal. A bare line is a question; `/more` pages the last answer; `/quit` or Ctrl+D leaves.
  * The person at the console moderates it ("console" is its server in the moderation store).
  */
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { App } from '../app.js';
@@ -14,6 +12,7 @@ import { commands, findCommand, type Command, type CommandInput, type Reply } fr
 import { renderAnswer, renderReply } from './render.js';
 import { splitLine, toInput } from './parse-line.js';
 import { printable, terminalStyle } from './style.js';
+import { readAttachment } from './read-attachment.js';
 
 export interface ChatStreams {
   input: NodeJS.ReadableStream;
@@ -60,7 +59,7 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
         } else {
           const command = findCommand(parsed.name);
           if (!command) throw citedError('UNKNOWN_COMMAND', parsed.name);
-          const input = withFiles(command, toInput(command, parsed.rest));
+          const input = withFiles(command, toInput(command, parsed.rest), cited().options.maxArticleBytes);
           const reply: Reply = await command.run(input, { cited: cited(), commands, who, answers: app.answers, moderation: app.moderation });
           print(renderReply(reply, style));
           if (reply.kind === 'answer') {
@@ -83,17 +82,12 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
   lines.close();
 }
 
-/** In the console a file option is a path: read it into an attachment. */
-function withFiles(command: Command, input: CommandInput): CommandInput {
+/** In the console a file option is a path: read it, checked and bounded, into an attachment. */
+function withFiles(command: Command, input: CommandInput, maxBytes: number): CommandInput {
   const options = command.subcommands?.find((s) => s.name === input.subcommand)?.options ?? command.options;
   for (const option of options) {
     const path = input[option.name];
-    if (option.type !== 'attachment' || typeof path !== 'string') continue;
-    try {
-      input[option.name] = { name: basename(path), bytes: readFileSync(resolve(path)) };
-    } catch (error) {
-      throw citedError('BAD_ARTICLE_FILE', path, `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    if (option.type === 'attachment' && typeof path === 'string') input[option.name] = readAttachment(path, maxBytes);
   }
   return input;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,4 +14,15 @@ export function projectRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/**
+ * A worker thread's script, compiled: `name` beside the calling module in `dist/`. Worker threads
+ * run JavaScript, so under vitest (which runs the TypeScript sources) this is the file `tsc -p .`
+ * wrote, which `npm test` runs first. Null when there is none (the sources run without a build).
+ */
+export function compiledWorker(moduleUrl: string, name: string): string | null {
+  const here = fileURLToPath(moduleUrl);
+  const script = here.endsWith('.ts') ? join(projectRoot(), 'dist', dirname(relative(projectRoot(), here)), name) : join(dirname(here), name);
+  return existsSync(script) ? script : null;
 }

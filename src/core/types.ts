@@ -1,7 +1,10 @@
 /** The data model shared by every part of Cited. Nothing here knows about Discord or terminals. */
 
-/** Why a sentence is kept out of answers (it stays in the article so it can be inspected). */
-export type ExclusionReason = 'boilerplate' | 'duplicate' | 'caption';
+/**
+ * Why a sentence is kept out of answers (it stays in the article so it can be inspected):
+ * publishing machinery, an exact repeat, a photo caption, or no letter or digit at all (`!!! …`).
+ */
+export type ExclusionReason = 'boilerplate' | 'duplicate' | 'caption' | 'wordless';
 
 export interface Sentence {
   /** Stable across restarts and re-indexing: `<articleId>#<hash of the sentence text>`. */

@@ -18,6 +18,8 @@ import { repairSentenceBreaks } from './sentence-breaks.js';
 import { readSourcesFile, type SourcesFile } from './sources-file.js';
 
 export const ALIASES_FILE = 'aliases.txt';
+/** A quotable sentence has at least one letter or digit, of any script. */
+const WORDLIKE = /[\p{L}\p{N}]/u;
 export const SOURCES_FILE = 'sources.json';
 
 export interface LoadOptions {
@@ -59,7 +61,7 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
   let sources: SourcesFile = new Map();
   if (existsSync(join(dir, SOURCES_FILE))) {
     try {
-      sources = readSourcesFile(join(dir, SOURCES_FILE));
+      sources = readSourcesFile(join(dir, SOURCES_FILE), (message) => warnings.push({ file: SOURCES_FILE, message }));
     } catch (error) {
       if (!isCitedError(error)) throw error;
       warnings.push({ file: SOURCES_FILE, message: `${error.message} It was ignored.` });
@@ -176,13 +178,16 @@ function buildArticle(file: ParsedFile, analysed: SentenceSpan[][], options: Loa
       const end = p.start + span.end;
       const sentenceText = text.slice(start, end);
       const key = sentenceText.replace(/\s+/g, ' ');
-      const excluded = caption
-        ? 'caption'
-        : isBoilerplate(sentenceText, options.boilerplate)
-          ? 'boilerplate'
-          : seen.has(key)
-            ? 'duplicate'
-            : undefined;
+      // Nothing to search for and nothing to quote: "!!! ... ???", a row of dashes, a lone "—".
+      const excluded = !WORDLIKE.test(sentenceText)
+        ? 'wordless'
+        : caption
+          ? 'caption'
+          : isBoilerplate(sentenceText, options.boilerplate)
+            ? 'boilerplate'
+            : seen.has(key)
+              ? 'duplicate'
+              : undefined;
       seen.add(key);
       const sentence: Sentence = {
         id: uniqueId(`${id}#${createHash('sha1').update(key).digest('hex').slice(0, 10)}`, ids),

@@ -39,6 +39,8 @@ export function parseArticle(raw: string): ParsedArticle {
   const origin: ParsedArticle['origin'] = {};
   const notes: string[] = [];
   const set = (key: keyof ArticleMeta, value: string, from: MetadataOrigin) => {
+    // The url becomes the citation's link: only a web address may (never `javascript:`, `data:`, `file:`).
+    if (key === 'url' && webUrl(value) === null) return void notes.push(`url "${value}" dropped: only http and https links are kept`);
     if (key === 'date') {
       const date = isoDate(value);
       if (date === null) return void notes.push(`"${value}" is not a date (expected YYYY-MM-DD or YYYYMMDD)`);
@@ -131,4 +133,14 @@ export function isoDate(value: string): string | null {
   const iso = `${y}-${m}-${d}`;
   const date = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : null;
+}
+
+/** `value` when it is an http or https URL (a citation link readers may follow), otherwise null. */
+export function webUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? value : null;
+  } catch {
+    return null;
+  }
 }

@@ -12,13 +12,17 @@ export function readArticleFile(path: string, maxBytes: number): FileText {
   let bytes: Buffer;
   try {
     const size = statSync(path).size;
-    if (size > maxBytes) {
-      return { ok: false, message: `skipped: ${formatBytes(size)} is over the ${formatBytes(maxBytes)} limit for one article (option maxArticleBytes)` };
-    }
+    if (size > maxBytes) return { ok: false, message: `skipped: ${tooLarge(size, maxBytes)}` };
     bytes = readFileSync(path);
   } catch (error) {
     return { ok: false, message: `skipped: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
+  return decodeArticle(bytes, maxBytes);
+}
+
+/** The same checks on bytes already in memory (an upload), before anything is written. */
+export function decodeArticle(bytes: Uint8Array, maxBytes: number): FileText {
+  if (bytes.length > maxBytes) return { ok: false, message: `skipped: ${tooLarge(bytes.length, maxBytes)}` };
   if (bytes.includes(0)) return { ok: false, message: 'skipped: looks binary (contains NUL bytes), not a text article' };
   let text: string;
   try {
@@ -30,6 +34,8 @@ export function readArticleFile(path: string, maxBytes: number): FileText {
   return { ok: true, text: text.replace(/^\uFEFF/, '') };
 }
 
-function formatBytes(n: number): string {
+export const tooLarge = (size: number, maxBytes: number): string => `${formatBytes(size)} is over the ${formatBytes(maxBytes)} limit for one article (option maxArticleBytes)`;
+
+export function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }

@@ -11,6 +11,8 @@
  *   mod:suppress:<report> review: menu of its excerpts (x:<n>) and sources (s:<article id>)
  * Forms (modals): report:<message>, retract:<report>, supx:<report>:<n>, sups:<report>:<article id>.
  */
+import { ARTICLE_ID_CHARS, ARTICLE_ID_MAX } from '../corpus/article-id.js';
+
 export const customIds = {
   more: (offset: number) => `more:${offset}`,
   citedSources: (offset: number) => `cites:${offset}`,
@@ -50,6 +52,9 @@ export function parseCustomId(id: string): ButtonAction | null {
   return { kind: kind as 'more' | 'cites', offset: n };
 }
 
+/** An article id is what corpus/article-id.ts makes of a file name: letters and digits of any script, _ . -, at most 80. */
+const SUPPRESS_SOURCE = new RegExp(`^sups:(\\d{1,12}):([${ARTICLE_ID_CHARS}]{1,${ARTICLE_ID_MAX}})$`, 'u');
+
 export function parseFormId(id: string): FormAction | null {
   let m = /^report:(\d{1,25})$/.exec(id);
   if (m) return { kind: 'report', messageId: m[1]! };
@@ -57,7 +62,7 @@ export function parseFormId(id: string): FormAction | null {
   if (m) return { kind: 'retract', reportId: Number(m[1]) };
   m = /^supx:(\d{1,12}):(\d{1,2})$/.exec(id);
   if (m) return { kind: 'suppress-excerpt', reportId: Number(m[1]), excerpt: Number(m[2]) };
-  m = /^sups:(\d{1,12}):([\w.-]{1,80})$/.exec(id);
+  m = SUPPRESS_SOURCE.exec(id);
   if (m) return { kind: 'suppress-source', reportId: Number(m[1]), articleId: m[2]! };
   return null;
 }

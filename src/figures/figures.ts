@@ -17,6 +17,7 @@
 import type { Article, Citation, Sentence } from '../core/types.js';
 import { tagText } from '../nlp/analysis.js';
 import { foldWord, mentionsNumber, termOf } from '../nlp/terms.js';
+import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher } from '../search/search.js';
 import { countsDeaths, extractFigures, type ExtractedFigure } from './extract.js';
 
@@ -102,7 +103,9 @@ export class FigureIndex {
    * included); failing that, those printed in the sentences the topic finds. Without a topic, the
    * subjects with the most figures.
    */
-  find(topic: string | null, allow?: (sentence: Sentence) => boolean): FigureResult {
+  find(asked: string | null, allow?: (sentence: Sentence) => boolean): FigureResult {
+    // As for questions: the topic searched, and shown, is the one without invisible characters.
+    const topic = asked === null ? null : removeInvisible(asked);
     const figures = allow ? this.all().filter((f) => allow(this.sentenceOf.get(f.sentenceId)!)) : this.all();
     if (topic === null || topic.trim() === '') {
       const groups = groupFigures(figures, this.options)

@@ -7,12 +7,9 @@
  * The worker runs compiled JavaScript (`dist/src/nlp/analysis-worker.js`): under vitest, which runs
  * the TypeScript sources, that file comes from `tsc -p .`, which `npm test` runs first.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { projectRoot } from '../core/paths.js';
+import { compiledWorker } from '../core/paths.js';
 import { analyzeParagraph, type SentenceSpan } from './analysis.js';
 import { decodeParagraphs, type TokenColumns } from './token-columns.js';
 
@@ -156,7 +153,5 @@ function runWorkers(script: string, count: number, chunks: [number, number][], t
 
 /** The compiled worker script, or null when there is none (sources run without a build). */
 function workerScript(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const script = here.endsWith('.ts') ? join(projectRoot(), 'dist', 'src', 'nlp', 'analysis-worker.js') : join(here, '..', 'analysis-worker.js');
-  return existsSync(script) ? script : null;
+  return compiledWorker(import.meta.url, 'analysis-worker.js');
 }

@@ -7,6 +7,7 @@ import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, isEnglishWord, tagText, type WordToken } from '../nlp/analysis.js';
 import { foldToken, hyphenCompounds, mentionsNumber, termOf } from '../nlp/terms.js';
+import { removeInvisible } from '../nlp/invisible.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
 import { Acronyms } from './acronyms.js';
@@ -222,7 +223,9 @@ export class Searcher {
    * Ranked sentences for a question. Throws NO_SEARCHABLE_WORDS when the question has no words
    * at all (emoji, punctuation) and ONLY_COMMON_WORDS when every word is a stop word.
    */
-  search(question: string, limit = 50): SearchResult {
+  search(text: string, limit = 50): SearchResult {
+    // Every question and topic comes in here (answers, /figures, cited.search): "tro\u200Bops" is troops.
+    const question = removeInvisible(text);
     const analysis = this.analyzeQuery(question);
     if (analysis.indexTerms.length === 0) {
       if (analysis.common.length > 0) throw citedError('ONLY_COMMON_WORDS', [...new Set(analysis.common)].join(', '));

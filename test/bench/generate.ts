@@ -98,3 +98,27 @@ function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
+
+/**
+ * One article of about `bytes` bytes of UTF-8 (never more): a title, date and URL header, then
+ * paragraphs of one to four generated sentences, as wire copy runs. For `bench:load`'s
+ * `/sources add` of a large article.
+ */
+export function generateArticle(bytes: number, seed = 20260224): string {
+  const random = mulberry32(seed);
+  const header = 'Generated dispatch for the load benchmark\n2026-02-24\nhttps://example.org/bench/generated-dispatch\n';
+  // ~150 bytes a sentence: generate enough at once, then cut at the last paragraph that fits.
+  const { sentences } = generate(Math.ceil(bytes / 120) + 10, { seed, questions: 0 });
+  let text = header;
+  let size = Buffer.byteLength(header);
+  for (let i = 0; i < sentences.length; ) {
+    const take = 1 + Math.floor(random() * 4);
+    const paragraph = sentences.slice(i, i + take).join(' ') + '\n';
+    i += take;
+    const length = Buffer.byteLength(paragraph);
+    if (size + length > bytes) break;
+    text += paragraph;
+    size += length;
+  }
+  return text;
+}

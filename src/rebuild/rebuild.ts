@@ -1,0 +1,66 @@
+/**
+ * Rebuilds the index off the main thread: a worker thread analyses and indexes the corpus and
+ * writes the index snapshot (job.ts); the caller then opens that snapshot on its own thread, which
+ * is quick (no analysis). The bot's event loop stays free meanwhile, so interactions that arrive
+ * during `/sources add|remove` are still acknowledged within Discord's 3 seconds.
+ *
+ * One worker per rebuild, ended when it is done: rebuilds are rare, and a fresh worker holds no
+ * heap between them. The worker runs compiled JavaScript (`dist/src/rebuild/worker.js`); when that
+ * file is missing (the TypeScript sources run without a build) the rebuild runs in this thread, as
+ * it always did, with a note saying so. A worker that fails fails the rebuild (the caller puts the
+ * corpus back): a corpus that crashed a worker would not fare better on the main thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { compiledWorker } from '../core/paths.js';
+import { CitedError, type ErrorCode } from '../core/errors.js';
+import type { UserOptions } from '../cited.js';
+import { runRebuild, type DataOptions, type RebuildResult } from './job.js';
+import type { WorkerMessage } from './worker.js';
+
+export interface RebuildOptions {
+  /** The worker script (default: the compiled worker.js; null: rebuild in this thread). Tests give one that fails. */
+  script?: string | null;
+}
+
+export function defaultWorkerScript(): string | null {
+  return compiledWorker(import.meta.url, 'worker.js');
+}
+
+/**
+ * Indexes the corpus of `options` and writes the snapshot to `snapshot`. With `expect`, an article
+ * id that must be in the new index: when it is not, nothing is written and `missing` is true.
+ */
+export function rebuildIndex(options: UserOptions, snapshot: string, expect?: string, rebuild: RebuildOptions = {}): Promise<RebuildResult> {
+  // Callbacks cannot cross to a thread: they stay here and the worker's notes and progress come back to them.
+  const { onWarning: _, onNote, onProgress, ...data } = options;
+  const request = { options: data satisfies DataOptions, snapshot, ...(expect !== undefined ? { expect } : {}) };
+  const script = rebuild.script === undefined ? defaultWorkerScript() : rebuild.script;
+  if (script === null) {
+    onNote?.('index rebuilt on the main thread: no compiled rebuild worker (run `npm run build`)');
+    return runRebuild(request, { ...(onNote ? { onNote } : {}), ...(onProgress ? { onProgress } : {}) });
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      outcome();
+    };
+    const worker = new Worker(script, { workerData: request });
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'note') onNote?.(message.message);
+      else if (message.kind === 'progress') onProgress?.(message.done, message.total);
+      else if (message.kind === 'done') settle(() => resolve(message.result));
+      else settle(() => reject(rebuiltError(message)));
+    });
+    worker.on('error', (error) => settle(() => reject(new Error(`the index rebuild worker failed: ${error.message}`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`the index rebuild worker exited with code ${code} before it finished`))));
+  });
+}
+
+/** The worker's error as it was thrown there: a CitedError keeps its code and message. */
+function rebuiltError(failure: Extract<WorkerMessage, { kind: 'failed' }>): Error {
+  const error = failure.code !== null ? new CitedError(failure.code as ErrorCode, failure.message) : new Error(`the index rebuild failed: ${failure.message}`);
+  if (failure.stack !== null) error.stack = failure.stack;
+  return error;
+}
