@@ -3,7 +3,7 @@ import type { APIEmbed } from 'discord.js';
 import type { Answer, Citation, Excerpt } from '../src/cited.js';
 import { createCited } from '../src/cited.js';
 import { limits, truncateAtWord } from '../src/discord/limits.js';
-import { renderAnswer, renderFigures, renderSources } from '../src/discord/render.js';
+import { renderAnswer, renderCitedSources, renderFigures, renderSources } from '../src/discord/render.js';
 import { parseCustomId } from '../src/discord/custom-ids.js';
 import { inert, inertWithin, readInert } from '../src/discord/escape.js';
 import { commandDefinitions } from '../src/discord/definitions.js';
@@ -186,6 +186,19 @@ describe('inert: text shown again on Discord renders as typed', () => {
     expect(shown).not.toMatch(/^\d+\. /m); // no numbered list
     expect(shown).not.toMatch(/(?<!\\)```/); // no code fence
     expect(shown).toContain('\\@everyone');
+  });
+
+  it("keeps an article's own title, outlet and text inert in an answer, its Sources field and the Sources button", () => {
+    const hostile = citation(1, { title: 'Read [this](https://evil.example/a) <@&123456789012345678>', outlet: '# Outlet ||x||', url: 'https://news.example/a' });
+    const reply = answer([excerpt('Troops moved [here](https://evil.example/b) <#123456789012345678>.', [1])], [hostile]);
+    const [embed] = renderAnswer(reply, { offset: 0, reportable: true }).embeds;
+    const [cited] = renderCitedSources(reply).embeds;
+    for (const text of [embed!.description!, ...embed!.fields!.map((f) => f.value), ...cited!.fields!.flatMap((f) => [f.name, f.value])]) {
+      expect(text).not.toMatch(/(?<!\\)\[[^\]\\]*(?<!\\)\]\(https:\/\/evil/);
+      expect(text).not.toMatch(/(?<!\\)<[@#]/);
+      expect(text).not.toMatch(/(?<!\\)\|\|/);
+    }
+    expect(embed!.description).toContain('[[1] \\# Outlet \\|\\|x\\|\\|, 2022-02-21](https://news.example/a)');
   });
 
   it('fits a limit without leaving half an escape', () => {
