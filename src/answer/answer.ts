@@ -4,8 +4,6 @@
  */
 import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core/types.js';
 import { citedError } from '../core/errors.js';
-import { analyzeText } from '../nlp/analysis.js';
-import { hyphenCompounds } from '../nlp/terms.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher, SearchHit } from '../search/search.js';
 import { groupNearIdentical } from './near-duplicates.js';
@@ -88,7 +86,7 @@ export function answerQuestion(
   }
   // Near-duplicates are looked for among the passages a page could use (each needs re-analysis).
   const considered = passages.slice(0, (options.offset + options.excerpts) * 4 + 1);
-  const groups = groupNearIdentical(considered, (p) => new Set(searcher.termsOf(analyzeText(p.hit.sentence.text))), options.duplicateSimilarity);
+  const groups = groupNearIdentical(considered, (p) => searcher.analyzer.termsOfText(p.hit.sentence.text), options.duplicateSimilarity);
   const page = groups.slice(options.offset, options.offset + options.excerpts);
 
   const citations: Citation[] = [];
@@ -133,15 +131,5 @@ function withCompletingNeighbour(hit: SearchHit, articles: ReadonlyMap<string, A
 
 /** Where the question's words occur in one quoted sentence. */
 function highlight(sentence: Sentence, hit: SearchHit, searcher: Searcher): Span[] {
-  const wanted = new Set([...hit.matched, ...hit.context]);
-  const tokens = analyzeText(sentence.text);
-  const spans = [...tokens, ...hyphenCompounds(sentence.text, tokens).map((c) => c.token)]
-    .filter((token) => {
-      const [term] = searcher.termsOf([token]);
-      return term !== undefined && wanted.has(term);
-    })
-    .map((token) => ({ start: token.start, end: token.end }));
-  // A compound found whole ("cease-fire" for "ceasefire") is one highlight, not its parts again.
-  const inside = (s: Span, o: Span) => o !== s && o.start <= s.start && s.end <= o.end;
-  return spans.filter((s) => !spans.some((o) => inside(s, o))).sort((a, b) => a.start - b.start);
+  return searcher.analyzer.highlight(sentence.text, new Set([...hit.matched, ...hit.context]));
 }

@@ -16,7 +16,8 @@
  */
 import type { Article, Citation, Sentence } from '../core/types.js';
 import { tagText } from '../nlp/analysis.js';
-import { foldWord, mentionsNumber, termOf } from '../nlp/terms.js';
+import { mentionsNumber } from '../nlp/terms.js';
+import type { Analyzer } from '../nlp/analyzer.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher } from '../search/search.js';
 import { countsDeaths, extractFigures, type ExtractedFigure } from './extract.js';
@@ -84,7 +85,7 @@ export class FigureIndex {
         const { id: articleId, title, date, url, outlet } = this.articles.get(sentence.articleId)!;
         for (const figure of extractFigures(sentence.text, tagText(sentence.text))) {
           this.sentenceOf.set(sentence.id, sentence);
-          this.cache.push({ ...figure, sentence: sentence.text, sentenceId: sentence.id, source: { articleId, title, date, url, outlet }, key: groupKey(figure, sentence.text) });
+          this.cache.push({ ...figure, sentence: sentence.text, sentenceId: sentence.id, source: { articleId, title, date, url, outlet }, key: groupKey(figure, sentence.text, this.searcher.analyzer) });
         }
       }
     }
@@ -127,10 +128,10 @@ export class FigureIndex {
   }
 }
 
-function groupKey(figure: ExtractedFigure, sentence: string): string {
+/** A figure's group: what it counts, as the index term a topic is searched by (the same analyzer). */
+function groupKey(figure: ExtractedFigure, sentence: string, analyzer: Analyzer): string {
   if (countsDeaths(sentence, figure.subjectLemma)) return DEATHS_KEY;
-  const folded = foldWord(figure.subject ?? '') ?? figure.subject ?? '';
-  return termOf(folded);
+  return analyzer.termOfWord(figure.subject ?? '') ?? figure.subject ?? '';
 }
 
 /** Figures grouped by key, each group with its comparisons; groups in order of first figure. */

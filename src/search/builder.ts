@@ -7,7 +7,7 @@
  */
 import type { Article, Sentence } from '../core/types.js';
 import type { WordToken } from '../nlp/analysis.js';
-import { foldToken, hyphenCompounds, opensWithPronoun, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, opensWithPronoun } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { Acronyms } from './acronyms.js';
 import { SentenceIndex } from './index.js';
@@ -97,7 +97,7 @@ export class SearcherBuilder {
       // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
       const termIds = new Map<string, number>();
       const termOfFold = Uint32Array.from(this.forms, (form) => {
-        const term = termOf(searcher.variants.canonical(form));
+        const term = searcher.analyzer.termOfForm(form);
         let id = termIds.get(term);
         if (id === undefined) termIds.set(term, (id = termIds.size));
         return id;
@@ -112,7 +112,7 @@ export class SearcherBuilder {
           article: this.article.slice(0, docs),
           paragraph: this.paragraph.slice(0, docs),
           refersBack: this.refersBack.slice(0, docs),
-          titles: titles.map((tokens) => searcher.termsOf(tokens)),
+          titles: titles.map((tokens) => searcher.analyzer.termsOf(tokens)),
         },
         options,
       );

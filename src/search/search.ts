@@ -6,7 +6,8 @@
 import type { QueryTerms, Sentence } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { analyzeText, isEnglishWord, tagText, type WordToken } from '../nlp/analysis.js';
-import { foldToken, hyphenCompounds, mentionsNumber, termOf } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, mentionsNumber } from '../nlp/terms.js';
+import { Analyzer } from '../nlp/analyzer.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
@@ -74,7 +75,8 @@ export interface SearcherState {
 }
 
 export class Searcher {
-  readonly variants: Variants;
+  /** Word → term, for the index built over these sentences and every question put to it. */
+  readonly analyzer: Analyzer;
   private index!: SentenceIndex;
 
   private constructor(
@@ -84,7 +86,7 @@ export class Searcher {
     private readonly sentences: Sentence[],
     private readonly options: SearchOptions,
   ) {
-    this.variants = new Variants(vocabulary, aliases);
+    this.analyzer = new Analyzer(new Variants(vocabulary, aliases));
   }
 
   /** A Searcher from what a SearcherBuilder gathered (builder.ts); `index` makes its index once its variants are known. */
@@ -109,28 +111,9 @@ export class Searcher {
   }
 
   state(): SearcherState {
-    const { counts, names } = this.variants.vocabulary;
+    const { counts, names } = this.analyzer.variants.vocabulary;
     return { vocabulary: { counts: [...counts], names: [...names] }, acronyms: this.acronyms.state(), index: this.index.state() };
   }
-
-  /** Index terms of analysed tokens, in order. */
-  termsOf(tokens: WordToken[]): string[] {
-    const terms: string[] = [];
-    for (const token of tokens) {
-      const folded = foldToken(token);
-      if (folded === null) continue;
-      // Variant folding and stemming depend only on the folded form: remember its term.
-      let term = this.termCache.get(folded);
-      if (term === undefined) {
-        term = termOf(this.variants.canonical(folded));
-        this.termCache.set(folded, term);
-      }
-      terms.push(term);
-    }
-    return terms;
-  }
-
-  private readonly termCache = new Map<string, string>();
 
   /**
    * Tokens with each hyphenated compound the index knows ("build-up" → buildup) in place of its
@@ -138,7 +121,7 @@ export class Searcher {
    * corpus never uses stays as its parts.
    */
   private withCompounds(text: string, tokens: WordToken[]): WordToken[] {
-    const known = hyphenCompounds(text, tokens).filter((c) => this.index.has(this.termsOf([c.token])[0]!));
+    const known = hyphenCompounds(text, tokens).filter((c) => this.index.has(this.analyzer.termOfToken(c.token) ?? ''));
     if (known.length === 0) return tokens;
     const out: WordToken[] = [];
     let next = 0;
@@ -177,14 +160,14 @@ export class Searcher {
         if (token.kind === 'word') common.push(token.normal);
         return;
       }
-      let form = this.variants.canonical(folded);
-      let term = termOf(form);
+      let form = this.analyzer.variants.canonical(folded);
+      let term = this.analyzer.termOfForm(folded);
       const expansion = this.index.has(term) ? null : this.acronyms.expand(folded);
       if (expansion) {
         // An acronym the corpus spells out ("EU" → European Union): search its words instead.
         terms.folded.push({ from: folded, to: expansion.join(' ') });
         for (const word of expansion) {
-          const wordTerm = termOf(this.variants.canonical(word));
+          const wordTerm = this.analyzer.termOfForm(word);
           if (indexTerms.includes(wordTerm) || !this.index.has(wordTerm)) continue;
           indexTerms.push(wordTerm);
           terms.searched.push(word);
@@ -193,10 +176,10 @@ export class Searcher {
         return;
       }
       if (!this.index.has(term)) {
-        const corrected = this.variants.correct(folded, isEnglishWord(token.normal));
-        if (corrected !== null && this.index.has(termOf(corrected))) {
-          form = corrected;
-          term = termOf(corrected);
+        const corrected = this.analyzer.variants.correct(folded, isEnglishWord(token.normal));
+        if (corrected !== null && this.index.has(this.analyzer.termOfForm(corrected))) {
+          form = this.analyzer.variants.canonical(corrected);
+          term = this.analyzer.termOfForm(corrected);
         }
       }
       if (indexTerms.includes(term)) return;
