@@ -64,7 +64,8 @@ export class Answers {
       question: answer.question,
       source: request.source ?? null,
       offset: request.offset ?? 0,
-      excerpts: answer.excerpts.map((e) => ({ sentenceIds: [...e.sentenceIds, ...e.duplicateIds], score: e.score })),
+      // What was shown: the answer's quotes, or the closest passages (so those too can be reported and suppressed).
+      excerpts: [...answer.excerpts, ...answer.related].map((e) => ({ sentenceIds: [...e.sentenceIds, ...e.duplicateIds], score: e.score })),
       abstained: answer.abstained,
       createdAt: Date.now(),
     });

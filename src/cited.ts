@@ -75,6 +75,7 @@ export const defaults: Options = {
     minCoverage: defaultAnswerOptions.minCoverage,
     relativeScore: defaultAnswerOptions.relativeScore,
     followingCoverage: defaultAnswerOptions.followingCoverage,
+    relatedCoverage: defaultAnswerOptions.relatedCoverage,
     duplicateSimilarity: defaultAnswerOptions.duplicateSimilarity,
     maxExcerptLength: defaultAnswerOptions.maxExcerptLength,
     maxQuestionLength: defaultAnswerOptions.maxQuestionLength,

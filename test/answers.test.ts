@@ -133,7 +133,28 @@ describe('abstaining honestly', () => {
     const answer = cited.ask(question);
     expect(answer.abstained).toBe(true);
     expect(answer.excerpts).toEqual([]);
+    // Citations cover only the closest passages shown (if any), never an answer.
+    expect(answer.citations.map((c) => c.number)).toEqual([...new Set(answer.related.flatMap((e) => e.citations))].sort((a, b) => a - b));
+  });
+
+  it('shows the closest passages, apart from an answer, when the question\'s words occur but nothing answers it', () => {
+    const answer = cited.ask('What is the weather in Kyiv today?');
+    expect(answer.abstained).toBe(true);
+    expect(answer.related.length).toBeGreaterThan(0);
+    expect(answer.related.length).toBeLessThanOrEqual(3);
+    for (const e of answer.related) expect(e.text).toMatch(/Kyiv|Kiev/);
+    expect(answer.more).toBe(false);
+  });
+
+  it('shows nothing at all when no word of the question that matters occurs in the articles', () => {
+    const answer = cited.ask('Who won the Eurovision song contest in Liverpool?');
+    expect(answer.abstained).toBe(true);
+    expect(answer.related).toEqual([]);
     expect(answer.citations).toEqual([]);
+  });
+
+  it('shows no closest passages on a later page', () => {
+    expect(cited.ask('What is the weather in Kyiv today?', { offset: 3 }).related).toEqual([]);
   });
 
   it('names the words no article uses', () => {

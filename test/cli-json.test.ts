@@ -8,10 +8,13 @@ const ask = (args: string[], input?: string, env?: Record<string, string | undef
 /** The stable machine interface: exactly these keys, in this shape. */
 function expectAnswerShape(value: unknown) {
   const answer = value as Record<string, unknown>;
-  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'question']);
+  // The original fields keep their names and meaning; `related` was added (the closest passages when abstaining).
+  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'question', 'related']);
   expect(typeof answer.question).toBe('string');
   expect(typeof answer.abstained).toBe('boolean');
-  for (const excerpt of answer.excerpts as Record<string, unknown>[]) {
+  if (answer.abstained) expect(answer.excerpts).toEqual([]);
+  else expect(answer.related).toEqual([]);
+  for (const excerpt of [...(answer.excerpts as Record<string, unknown>[]), ...(answer.related as Record<string, unknown>[])]) {
     expect(Object.keys(excerpt).sort()).toEqual(['score', 'sources', 'text']);
     expect(typeof excerpt.text).toBe('string');
     expect(typeof excerpt.score).toBe('number');

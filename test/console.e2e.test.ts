@@ -19,11 +19,12 @@ describe('npm start without a Discord token: the console chat (real process, rea
 
   it('abstains, pages with /more, and answers bad input with a message instead of crashing', async () => {
     const run = await start(
-      ['What is the capital of Australia?', 'Putin recognised independence of the separatist regions', '/more', '/nosuch', '/ask', '🙂', 'x'.repeat(5000), 'Kiev'].join('\n') + '\n',
+      ['What is the capital of Australia?', 'What is the weather in Kyiv today?', 'Putin recognised independence of the separatist regions', '/more', '/nosuch', '/ask', '🙂', 'x'.repeat(5000), 'Kiev'].join('\n') + '\n',
     );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('No passage in the articles answers this');
     expect(run.stdout).toContain('No article mentions: australia.\nIf the articles may say it in other words, ask again with theirs.');
+    expect(run.stdout).toMatch(/No passage clearly answers this\. The closest the articles come:\n\n> .*(Kyiv|Kiev)/);
     expect(run.stdout).toContain('type /more for more excerpts');
     expect(run.stdout).toContain('There is no command /nosuch');
     expect(run.stdout).toContain('Ask a question, for example');

@@ -3,7 +3,7 @@ import type { APIEmbed } from 'discord.js';
 import type { Answer, Citation, Excerpt } from '../src/cited.js';
 import { createCited } from '../src/cited.js';
 import { limits, truncateAtWord } from '../src/discord/limits.js';
-import { renderAnswer, renderCitedSources, renderFigures, renderSources } from '../src/discord/render.js';
+import { CLOSEST_LEAD, renderAnswer, renderCitedSources, renderFigures, renderSources } from '../src/discord/render.js';
 import { parseCustomId } from '../src/discord/custom-ids.js';
 import { inert, inertWithin, readInert } from '../src/discord/escape.js';
 import { commandDefinitions } from '../src/discord/definitions.js';
@@ -25,7 +25,7 @@ function excerpt(text: string, citations: number[], words: string[] = []): Excer
 }
 
 function answer(excerpts: Excerpt[], citations: Citation[], more = false): Answer {
-  return { question: 'How many troops?', abstained: false, excerpts, citations, terms: { searched: ['troop'], unknown: [], folded: [] }, more };
+  return { question: 'How many troops?', abstained: false, excerpts, related: [], citations, terms: { searched: ['troop'], unknown: [], folded: [] }, more };
 }
 
 describe('answer embeds', () => {
@@ -84,13 +84,25 @@ describe('answer embeds', () => {
 
   it('say plainly when the corpus does not cover a question, with no buttons', () => {
     const view = renderAnswer(
-      { question: 'What is the capital of Australia?', abstained: true, excerpts: [], citations: [], more: false, terms: { searched: ['capit'], unknown: ['australia'], folded: [] } },
+      { question: 'What is the capital of Australia?', abstained: true, excerpts: [], related: [], citations: [], more: false, terms: { searched: ['capit'], unknown: ['australia'], folded: [] } },
       { offset: 0, reportable: true },
     );
     expect(view.embeds[0]!.description).toContain('No passage in the articles answers this');
     expect(view.embeds[0]!.description).toContain('`australia`');
     expect(view.embeds[0]!.description).toContain('ask again with theirs');
     expect(view.components).toEqual([]);
+  });
+
+  it('show the closest passages apart from an answer: led by what they are, grey, no paging', () => {
+    const closest = { ...answer([], [citation(1)]), abstained: true, related: [excerpt('Troops moved near Kyiv.', [1], ['Kyiv'])], terms: { searched: ['kyiv'], unknown: ['weather'], folded: [] } };
+    const view = renderAnswer(closest, { offset: 0, reportable: true });
+    const [embed] = view.embeds;
+    expect(embed!.description!.startsWith(`${CLOSEST_LEAD}\n\n> Troops moved near **Kyiv**.`)).toBe(true);
+    expect(embed!.description).toContain('No article mentions: `weather`.');
+    expect(embed!.color).not.toBe(renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)]), { offset: 0, reportable: true }).embeds[0]!.color);
+    expect(embed!.footer!.text).toMatch(/^Closest passages, not an answer/);
+    expect(embed!.fields![0]!.value).toContain('**[1]**');
+    expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0', 'report']);
   });
 
   it('shorten a 6,000-character question title at a word boundary', () => {

@@ -23,6 +23,11 @@ export interface AnswerOptions {
   relativeScore: number;
   /** …and cover at least this share of the question (the first must reach `minCoverage`). */
   followingCoverage: number;
+  /**
+   * When nothing clears the floor, passages covering at least this share of the question are shown
+   * as the closest the articles come (at most `excerpts` of them, on the first page only).
+   */
+  relatedCoverage: number;
   /** Term-set Jaccard similarity at which sentences count as the same report (see near-duplicates.ts). */
   duplicateSimilarity: number;
   /** An excerpt takes in the adjacent sentence that completes it only while both fit in this many characters. */
@@ -38,6 +43,7 @@ export const defaultAnswerOptions: AnswerOptions = {
   minCoverage: 0.35,
   relativeScore: 0.3,
   followingCoverage: 0.25,
+  relatedCoverage: 0.2,
   duplicateSimilarity: 0.6,
   maxExcerptLength: 700,
   maxQuestionLength: 4000,
@@ -68,15 +74,34 @@ export function answerQuestion(
   const allowed = result.hits.filter((h) => allow(h.sentence));
   const top = allowed[0];
   const base = { question: trimmed, terms: result.terms };
+  const quote = (hits: SearchHit[], offset: number) => quotePassages(hits, offset, searcher, articles, allow, options);
   if (!top || top.coverage < options.minCoverage) {
-    return { ...base, abstained: true, excerpts: [], citations: [], more: false };
+    // No confident answer. The closest passages are shown apart, on the first page only.
+    const closest = options.offset === 0 ? allowed.filter((h) => h.coverage >= options.relatedCoverage) : [];
+    const { excerpts, citations } = quote(closest, 0);
+    return { ...base, abstained: true, excerpts: [], related: excerpts, citations, more: false };
   }
   const relevant = allowed.filter((h, i) => (i === 0 || h.coverage >= options.followingCoverage) && h.score >= top.score * options.relativeScore);
+  const { excerpts, citations, more } = quote(relevant, options.offset);
+  return { ...base, abstained: false, excerpts, related: [], citations, more };
+}
 
+/**
+ * Ranked hits as a page of verbatim excerpts with numbered citations: each hit's sentence (with the
+ * neighbour that completes it), never a sentence twice, near-identical reports merged.
+ */
+function quotePassages(
+  hits: readonly SearchHit[],
+  offset: number,
+  searcher: Searcher,
+  articles: ReadonlyMap<string, Article>,
+  allow: (s: Sentence) => boolean,
+  options: AnswerOptions,
+): { excerpts: Excerpt[]; citations: Citation[]; more: boolean } {
   // One passage per hit, never quoting a sentence twice.
   const quoted = new Set<string>();
   const passages: Passage[] = [];
-  for (const hit of relevant) {
+  for (const hit of hits) {
     if (quoted.has(hit.sentence.id)) continue;
     let sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength);
     // The neighbour is already quoted by a better excerpt: quote this sentence on its own.
@@ -85,9 +110,9 @@ export function answerQuestion(
     passages.push({ hit, sentences });
   }
   // Near-duplicates are looked for among the passages a page could use (each needs re-analysis).
-  const considered = passages.slice(0, (options.offset + options.excerpts) * 4 + 1);
+  const considered = passages.slice(0, (offset + options.excerpts) * 4 + 1);
   const groups = groupNearIdentical(considered, (p) => searcher.analyzer.termsOfText(p.hit.sentence.text), options.duplicateSimilarity);
-  const page = groups.slice(options.offset, options.offset + options.excerpts);
+  const page = groups.slice(offset, offset + options.excerpts);
 
   const citations: Citation[] = [];
   const numberOf = (articleId: string): number => {
@@ -110,7 +135,7 @@ export function answerQuestion(
       highlights: sentences.flatMap((s) => highlight(s, hit, searcher).map((h) => ({ start: h.start + s.start - start, end: h.end + s.start - start }))),
     };
   });
-  return { ...base, abstained: false, excerpts, citations, more: groups.length > options.offset + options.excerpts };
+  return { excerpts, citations, more: groups.length > offset + options.excerpts };
 }
 
 /**

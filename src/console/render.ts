@@ -54,6 +54,15 @@ export function renderFigures(result: FigureResult, style: Style = plain): strin
 
 export function renderAnswer(answer: Answer, style: Style = plain): string {
   const out: string[] = [];
+  if (answer.abstained && answer.related.length > 0) {
+    // Not an answer: the closest the articles come, said so before any quote.
+    out.push(style.bold('No passage clearly answers this. The closest the articles come:'), '');
+    out.push(...quoted(answer.related, answer, style));
+    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.', '');
+    out.push(style.bold('Sources'));
+    for (const c of answer.citations) out.push(renderCitation(c, style));
+    return out.join('\n');
+  }
   if (answer.abstained) {
     out.push('No passage in the articles answers this, so Cited will not guess.');
     // Most unanswered questions that the articles do cover are put in words the articles never use.
@@ -62,13 +71,7 @@ export function renderAnswer(answer: Answer, style: Style = plain): string {
     return out.join('\n');
   }
   if (answer.excerpts.length === 0) return 'No more excerpts for this question.';
-  for (const excerpt of answer.excerpts) {
-    // A block quote rather than quotation marks: many excerpts open or close with quotes of their own.
-    out.push(wrap(`${highlighted(excerpt, style)} ${citationMarks(excerpt.citations.slice(0, 1))}`, style.width, '> '));
-    const alsoBy = excerpt.citations.slice(1);
-    if (alsoBy.length > 0) out.push(style.dim(`  also reported by ${alsoBy.map((n) => `${outletName(answer.citations[n - 1]!)} [${n}]`).join(', ')}`));
-    out.push('');
-  }
+  out.push(...quoted(answer.excerpts, answer, style));
   out.push(style.bold('Sources'));
   for (const c of answer.citations) out.push(renderCitation(c, style));
   const notes: string[] = [];
@@ -77,6 +80,18 @@ export function renderAnswer(answer: Answer, style: Style = plain): string {
   if (answer.more) notes.push('type /more for more excerpts');
   if (notes.length > 0) out.push('', style.dim(`(${notes.join('; ')})`));
   return out.join('\n');
+}
+
+/** Excerpts as block quotes (not quotation marks: many excerpts open or close with quotes of their own), each with its citation. */
+function quoted(excerpts: readonly Excerpt[], answer: Answer, style: Style): string[] {
+  const out: string[] = [];
+  for (const excerpt of excerpts) {
+    out.push(wrap(`${highlighted(excerpt, style)} ${citationMarks(excerpt.citations.slice(0, 1))}`, style.width, '> '));
+    const alsoBy = excerpt.citations.slice(1);
+    if (alsoBy.length > 0) out.push(style.dim(`  also reported by ${alsoBy.map((n) => `${outletName(answer.citations[n - 1]!)} [${n}]`).join(', ')}`));
+    out.push('');
+  }
+  return out;
 }
 
 function renderCitation(c: Citation, style: Style): string {

@@ -81,7 +81,13 @@ export interface Answer {
   question: string;
   abstained: boolean;
   excerpts: Excerpt[];
-  /** Every source cited by `excerpts`, numbered from 1 in order of first use. */
+  /**
+   * When no passage clearly answers (`abstained`): the closest the articles come, best first, shown
+   * apart from answers and labelled so. Empty when the question is answered, and when none of its
+   * words occurs in the articles at all.
+   */
+  related: Excerpt[];
+  /** Every source cited by `excerpts` and `related`, numbered from 1 in order of first use. */
   citations: Citation[];
   terms: QueryTerms;
   /** True when more excerpts clear the relevance floor than were returned (`offset` pages on). */

@@ -168,14 +168,18 @@ export interface AnswerView {
 /** After an abstention with words no article uses: the articles may say it in other words. */
 const REPHRASE = 'If the articles may say it in other words, ask again with theirs.';
 
+/** Said before the closest passages, so they are never taken for an answer. */
+export const CLOSEST_LEAD = '**No passage clearly answers this.** The closest the articles come:';
+
 export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordReply, 'ephemeral'> {
   const heading = inertWithin((view.title ?? answer.question).replace(/\s+/g, ' '), limits.embedTitle, truncateAtWord);
-  if (answer.abstained || answer.excerpts.length === 0) {
+  const closest = answer.abstained && answer.related.length > 0;
+  if (!closest && (answer.abstained || answer.excerpts.length === 0)) {
     const lines = answer.abstained
       ? ['**No passage in the articles answers this**, so Cited will not guess.']
       : ['No more excerpts for this question.'];
     if (answer.terms.unknown.length > 0) {
-      lines.push(`No article mentions: ${answer.terms.unknown.map((w) => `\`${w.replace(/`/g, '')}\``).join(', ')}.`);
+      lines.push(unknownWordsLine(answer));
       // Most unanswered questions that the articles do cover are put in words the articles never use.
       if (answer.abstained) lines.push(REPHRASE);
     }
@@ -184,17 +188,22 @@ export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordRepl
     return { embeds: [{ title: heading, description, color: COLOR.abstain }], components: [] };
   }
 
-  const footer = { text: footerText(answer) };
+  const footer = { text: footerText(answer, closest) };
+  // The closest passages are styled apart from an answer: grey, and led by what they are.
+  const lead = closest ? `${CLOSEST_LEAD}\n\n` : '';
+  const unknown = closest && answer.terms.unknown.length > 0 ? `\n\n${unknownWordsLine(answer)} ${REPHRASE}` : '';
   // Sources first: they must all fit, since every shown quote needs its citations.
-  let shown = answer.excerpts;
+  let shown = closest ? answer.related : answer.excerpts;
   for (;;) {
     const used = new Set(shown.flatMap((e) => e.citations));
     const fields = sourceFields(answer.citations.filter((c) => used.has(c.number)));
     const fixed = heading.length + footer.text.length + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
-    const room = Math.min(limits.embedDescription, limits.embedsTotal - fixed);
+    // The quotes share the description with the lead and the unknown-words line.
+    const room = Math.min(limits.embedDescription, limits.embedsTotal - fixed) - lead.length - unknown.length;
     const description = describeExcerpts(shown, answer, room);
     if (description !== null || shown.length === 1) {
-      const embed: APIEmbed = { title: heading, description: description ?? inertWithin(shown[0]!.text, room, truncateAtWord), color: COLOR.answer, fields, footer };
+      const quotes = description ?? inertWithin(shown[0]!.text, room, truncateAtWord);
+      const embed: APIEmbed = { title: heading, description: lead + quotes + unknown, color: closest ? COLOR.abstain : COLOR.answer, fields, footer };
       return { embeds: [embed], components: answerButtons(answer, view.offset, shown.length, view.reportable) };
     }
     shown = shown.slice(0, -1); // not even trimmed quotes fit: show fewer excerpts
@@ -278,9 +287,15 @@ function sourceFields(citations: readonly Citation[]): APIEmbedField[] {
   return fields.slice(0, limits.embedFields);
 }
 
-function footerText(answer: Answer): string {
+function footerText(answer: Answer, closest: boolean): string {
   const outlets = [...new Set(answer.citations.map((c) => c.outlet ?? 'unknown outlet'))];
-  return truncateAtWord(`Verbatim quotes from ${outlets.join(', ')} · Cited writes no text of its own`, limits.embedFooter);
+  const what = closest ? 'Closest passages, not an answer: verbatim from' : 'Verbatim quotes from';
+  return truncateAtWord(`${what} ${outlets.join(', ')} · Cited writes no text of its own`, limits.embedFooter);
+}
+
+/** The question's words no article uses, each in inline code (a word holds no backtick). */
+function unknownWordsLine(answer: Answer): string {
+  return `No article mentions: ${answer.terms.unknown.map((w) => `\`${w.replace(/`/g, '')}\``).join(', ')}.`;
 }
 
 function answerButtons(answer: Answer, offset: number, shown: number, reportable: boolean): DiscordReply['components'] {

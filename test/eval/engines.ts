@@ -1,7 +1,7 @@
 /**
  * The engines the evaluation compares, each answering "which sentences answer this, best first?"
- * (an empty list is an abstention):
- *   cited      Cited itself: its excerpts, in order, with its own abstention rule;
+ * with a confident answer (empty: it abstains) and, when it abstains, the closest passages it shows:
+ *   cited      Cited itself: its excerpts, in order, with its own abstention rule, and its `related`;
  *   wink-bm25  wink-bm25-text-search over the same sentences, terms = wink-nlp normal form, stemmed, stop words out;
  *   fts5       SQLite FTS5 with the porter tokenizer, ranked by bm25(), the question's words OR-ed.
  * The baselines have no abstention rule: they abstain only when nothing matches at all.
@@ -14,8 +14,8 @@ import type { Cited } from '../../src/cited.js';
 
 export interface Engine {
   name: string;
-  /** Texts of the ranked results (at most `limit`); empty when the engine abstains. */
-  rank(question: string, limit: number): string[];
+  /** Texts of the confident answer's results (at most `limit`; empty when it abstains), and of the closest passages shown instead. */
+  rank(question: string, limit: number): { confident: string[]; related: string[] };
 }
 
 export function citedEngine(cited: Cited): Engine {
@@ -23,9 +23,10 @@ export function citedEngine(cited: Cited): Engine {
     name: 'cited',
     rank(question, limit) {
       try {
-        return cited.ask(question, { limit }).excerpts.map((e) => e.text);
+        const answer = cited.ask(question, { limit });
+        return { confident: answer.excerpts.map((e) => e.text), related: answer.related.map((e) => e.text) };
       } catch {
-        return []; // a question Cited refuses (no searchable words) counts as an abstention
+        return { confident: [], related: [] }; // a question Cited refuses (no searchable words) counts as an abstention
       }
     },
   };
@@ -72,10 +73,10 @@ export function fts5Query(db: Database.Database): (question: string, limit: numb
 
 export function winkBm25Engine(sentences: readonly string[]): Engine {
   const search = winkBm25Search(sentences);
-  return { name: 'wink-bm25', rank: (question, limit) => search(question, limit).map((i) => sentences[i]!) };
+  return { name: 'wink-bm25', rank: (question, limit) => ({ confident: search(question, limit).map((i) => sentences[i]!), related: [] }) };
 }
 
 export function fts5Engine(sentences: readonly string[]): Engine {
   const { search } = fts5Search(sentences);
-  return { name: 'fts5', rank: (question, limit) => search(question, limit).map((i) => sentences[i]!) };
+  return { name: 'fts5', rank: (question, limit) => ({ confident: search(question, limit).map((i) => sentences[i]!), related: [] }) };
 }

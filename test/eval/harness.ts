@@ -2,11 +2,16 @@
  * The evaluation of answer quality: questions about the bundled corpus written as users ask them
  * (questions.json), each with the sentence(s) that answer it, or none when the corpus cannot.
  *
- * A result answers a question when its text contains one of the question's gold strings.
- *   Hit@k       answerable questions with an answering result among the first k
- *   MRR@10      mean of 1/rank of the first answering result (0 past 10)
- *   correct abstentions   unanswerable questions given no result
- *   false abstentions     answerable questions given no result
+ * An engine shows either a confident answer (its quotes, best first) or, when it abstains, the
+ * closest passages (Cited's `related`; the baselines have none). A result answers a question when
+ * its text contains one of the question's gold strings.
+ *   Hit@k       answerable questions whose confident answer has an answering quote among the first k
+ *   MRR@10      mean of 1/rank of the first answering quote of the confident answer (0 past 10)
+ *   shown@3     answerable questions with an answering passage among the first three shown, answer or closest
+ *   precision   confident answers (to any question) whose first quote answers it
+ *   correct abstentions   unanswerable questions given no confident answer
+ *   false abstentions     answerable questions given no confident answer
+ *   shown nothing         answerable questions shown neither an answer nor a closest passage
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,15 +40,23 @@ export interface Scores {
   hit1: number;
   hit3: number;
   mrr10: number;
+  shown3: number;
+  precision: number;
   correctAbstentions: number;
   falseAbstentions: number;
+  shownNothing: number;
 }
 
 export interface Outcome {
   id: string;
-  /** Rank of the first answering result (1-based), or null; for unanswerable, null. */
+  /** Rank of the first answering quote of the confident answer (1-based), or null. */
   rank: number | null;
+  /** Rank of the first answering passage among those shown (answer or closest passages), or null. */
+  shownRank: number | null;
+  /** No confident answer. */
   abstained: boolean;
+  /** Nothing shown at all. */
+  empty: boolean;
 }
 
 export function loadQuestions(): Question[] {
@@ -52,9 +65,13 @@ export function loadQuestions(): Question[] {
 
 export function runEngine(engine: Engine, questions: readonly Question[]): Outcome[] {
   return questions.map((q) => {
-    const results = engine.rank(q.question, 10);
-    const at = results.findIndex((text) => q.gold.some((g) => text.includes(g)));
-    return { id: q.id, rank: at >= 0 ? at + 1 : null, abstained: results.length === 0 };
+    const { confident, related } = engine.rank(q.question, 10);
+    const rankIn = (texts: readonly string[]) => {
+      const at = q.gold.length === 0 ? -1 : texts.findIndex((text) => q.gold.some((g) => text.includes(g)));
+      return at >= 0 ? at + 1 : null;
+    };
+    const shown = confident.length > 0 ? confident : related;
+    return { id: q.id, rank: rankIn(confident), shownRank: rankIn(shown), abstained: confident.length === 0, empty: shown.length === 0 };
   });
 }
 
@@ -64,19 +81,32 @@ export function score(questions: readonly Question[], outcomes: readonly Outcome
   const unanswerable = questions.filter((q) => q.gold.length === 0);
   const ranks = answerable.map((q) => byId.get(q.id)!.rank);
   const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
+  const confident = questions.filter((q) => !byId.get(q.id)!.abstained);
   return {
     answerable: answerable.length,
     unanswerable: unanswerable.length,
     hit1: share(ranks.filter((r) => r === 1).length, answerable.length),
     hit3: share(ranks.filter((r) => r !== null && r <= 3).length, answerable.length),
     mrr10: share(ranks.reduce<number>((sum, r) => sum + (r !== null && r <= 10 ? 1 / r : 0), 0), answerable.length),
+    shown3: share(answerable.filter((q) => (byId.get(q.id)!.shownRank ?? 99) <= 3).length, answerable.length),
+    precision: share(confident.filter((q) => byId.get(q.id)!.rank === 1).length, confident.length),
     correctAbstentions: share(unanswerable.filter((q) => byId.get(q.id)!.abstained).length, unanswerable.length),
     falseAbstentions: share(answerable.filter((q) => byId.get(q.id)!.abstained).length, answerable.length),
+    shownNothing: share(answerable.filter((q) => byId.get(q.id)!.empty).length, answerable.length),
   };
 }
 
-/** The targets the project holds itself to (issue "answer quality"). */
-export const targets = { hit1: 0.9, hit3: 0.95, correctAbstentions: 0.9, falseAbstentionsAtMost: 0.02 };
+/**
+ * The targets the project holds itself to on blind splits never tuned on (issue "answers that hold up
+ * when people ask in their own words"): a confident first quote right for 75% of answerable questions
+ * and 10 points above plain BM25; the right passage among the first three shown for 85%, nothing
+ * shown for at most 3%; no confident answer for 80% of unanswerable questions; 90% of confident
+ * answers right first.
+ */
+export const targets = { hit1: 0.75, hit1AboveBm25: 0.1, shown3: 0.85, shownNothingAtMost: 0.03, correctAbstentions: 0.8, precision: 0.9 };
+
+/** What the held-out split has long reached for abstentions (eval.test.ts keeps it there). */
+export const heldoutAbstentions = { correct: 0.9, falseAtMost: 0.02 };
 
 /**
  * The scores Cited has reached on each split (README "Answer quality"), rounded down: eval.test.ts
@@ -90,11 +120,13 @@ export const reached = {
   blind3: { hit1: 0.68, hit3: 0.73, mrr10: 0.7 },
 } as const;
 
-export function meetsTargets(s: Scores): string[] {
+export function meetsTargets(s: Scores, bm25: Scores): string[] {
   const misses: string[] = [];
   if (s.hit1 < targets.hit1) misses.push(`Hit@1 ${s.hit1.toFixed(3)} < ${targets.hit1}`);
-  if (s.hit3 < targets.hit3) misses.push(`Hit@3 ${s.hit3.toFixed(3)} < ${targets.hit3}`);
+  if (s.hit1 - bm25.hit1 < targets.hit1AboveBm25) misses.push(`Hit@1 only ${((s.hit1 - bm25.hit1) * 100).toFixed(1)} points above wink-bm25 (< 10)`);
+  if (s.shown3 < targets.shown3) misses.push(`shown@3 ${s.shown3.toFixed(3)} < ${targets.shown3}`);
+  if (s.shownNothing > targets.shownNothingAtMost) misses.push(`shown nothing ${s.shownNothing.toFixed(3)} > ${targets.shownNothingAtMost}`);
   if (s.correctAbstentions < targets.correctAbstentions) misses.push(`correct abstentions ${s.correctAbstentions.toFixed(3)} < ${targets.correctAbstentions}`);
-  if (s.falseAbstentions > targets.falseAbstentionsAtMost) misses.push(`false abstentions ${s.falseAbstentions.toFixed(3)} > ${targets.falseAbstentionsAtMost}`);
+  if (s.precision < targets.precision) misses.push(`precision ${s.precision.toFixed(3)} < ${targets.precision}`);
   return misses;
 }

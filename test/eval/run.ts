@@ -1,6 +1,6 @@
 /**
  * `npm run eval`: Cited against the two plain baselines on the same questions and sentences, per
- * split (dev, held-out, blind, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
+ * split (dev, held-out, blind, blind3, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
  * those options instead of the defaults; `--misses` lists Cited's misses
  * (`--verbose`: with their gold strings and Cited's first excerpt).
  */
@@ -34,15 +34,17 @@ for (const [split, qs] of Object.entries(splits)) {
 if (args.has('--json')) {
   process.stdout.write(JSON.stringify(results) + '\n');
 } else {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(9);
+  const columns = ['Hit@1', 'Hit@3', 'MRR@10', 'shown@3', 'precis.', 'abst.ok', 'abst.bad', 'nothing'];
   for (const [split, byEngine] of Object.entries(results)) {
     const any = Object.values(byEngine)[0]!;
     process.stdout.write(`\n${split}: ${any.answerable} answerable, ${any.unanswerable} unanswerable\n`);
-    process.stdout.write(`  ${'engine'.padEnd(10)} ${'Hit@1'.padStart(7)} ${'Hit@3'.padStart(7)} ${'MRR@10'.padStart(7)} ${'abst.ok'.padStart(7)} ${'abst.bad'.padStart(8)}\n`);
+    process.stdout.write(`  ${'engine'.padEnd(10)}${columns.map((c) => c.padStart(9)).join('')}\n`);
     for (const [name, s] of Object.entries(byEngine)) {
-      process.stdout.write(`  ${name.padEnd(10)} ${pct(s.hit1)} ${pct(s.hit3)} ${s.mrr10.toFixed(3).padStart(7)} ${pct(s.correctAbstentions)} ${pct(s.falseAbstentions).padStart(8)}\n`);
+      const cells = [pct(s.hit1), pct(s.hit3), s.mrr10.toFixed(3).padStart(9), pct(s.shown3), pct(s.precision), pct(s.correctAbstentions), pct(s.falseAbstentions), pct(s.shownNothing)];
+      process.stdout.write(`  ${name.padEnd(10)}${cells.join('')}\n`);
     }
-    const misses = meetsTargets(byEngine['cited']!);
+    const misses = meetsTargets(byEngine['cited']!, byEngine['wink-bm25']!);
     process.stdout.write(misses.length === 0 ? '  cited meets every target\n' : `  cited misses: ${misses.join('; ')}\n`);
   }
   if (args.has('--misses')) {
@@ -55,7 +57,8 @@ if (args.has('--json')) {
       process.stdout.write(`  ${q.id} [${q.kind}/${q.split}] rank ${o.rank ?? '-'}${o.abstained ? ' (abstained)' : ''}: ${q.question}\n`);
       if (args.has('--verbose')) {
         for (const g of q.gold) process.stdout.write(`      gold: ${g}\n`);
-        const first = engines[0]!.rank(q.question, 1)[0];
+        const shown = engines[0]!.rank(q.question, 1);
+        const first = shown.confident[0] ?? (shown.related[0] !== undefined ? `(closest) ${shown.related[0]}` : undefined);
         if (first !== undefined) process.stdout.write(`      got:  ${first.slice(0, 200)}\n`);
       }
     }
