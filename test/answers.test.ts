@@ -1,3 +1,4 @@
+import { needsItsAntecedent } from '../src/answer/complete-quote.js';
 import { describe, expect, it } from 'vitest';
 import { createCited, type Answer } from '../src/cited.js';
 import { tempCorpus } from './helpers.js';
@@ -90,8 +91,8 @@ describe('a sentence that opens with a pronoun', () => {
   const question = 'Did Borrell say who the sanctions would target?';
   const first = async (reference?: number) => (await createCited({ corpusDir: dir, ...(reference === undefined ? {} : { context: { reference } }) })).ask(question).excerpts[0]!.text;
 
-  it('is found through the name in the sentence before it', async () => {
-    expect(await first()).toBe('He gave no details about who would be targeted.');
+  it('is found through the name in the sentence before it, and quoted with it (a quote says who)', async () => {
+    expect(await first()).toBe('Borrell said the bloc was ready with sanctions.\n\nHe gave no details about who would be targeted.');
   });
 
   it('is outranked by a sentence that names its subject when that credit is off', async () => {
@@ -221,5 +222,27 @@ describe('near-identical sentences from several outlets', async () => {
     expect(answer.citations.slice(0, 2).map((c) => c.outlet)).toEqual(['Alpha', 'Betanews']);
     const texts = answer.excerpts.map((e) => e.text);
     expect(texts.filter((t) => t.includes('150,000'))).toHaveLength(1);
+  });
+});
+
+describe('complete quotes', () => {
+  it('quotes a sentence whose subject is a pronoun with the sentence that says who', () => {
+    const [first] = cited.ask('Were Ukrainian forces returning fire?').excerpts;
+    expect(first!.text).toBe('Ukrainian military spokesman Pavlo Kovalchyuk said the separatists were cynically firing from residential areas using civilians as shields. He insisted that Ukrainian forces werent returning fire.');
+  });
+
+  it('quotes "According to them, …" with the sentence that says who they are', () => {
+    const excerpt = cited.ask('How many residents were left without water?').excerpts.find((e) => e.text.includes('21,000'));
+    expect(excerpt!.text.startsWith('“In connection with intensive artillery strikes')).toBe(true);
+    expect(excerpt!.text.endsWith('According to them, more than 21,000 residents have been left without water.')).toBe(true);
+  });
+
+  it('knows a pointer from a quotation: a quoted pronoun points inside the quote', () => {
+    expect(needsItsAntecedent('He insisted that Ukrainian forces werent returning fire.')).toBe(true);
+    expect(needsItsAntecedent('The order will last 30 days.')).toBe(true);
+    expect(needsItsAntecedent('According to them, more than 21,000 residents have been left without water.')).toBe(true);
+    expect(needsItsAntecedent('“He is lying,” the minister said.')).toBe(false);
+    expect(needsItsAntecedent('Theirs is a different story.')).toBe(false);
+    expect(needsItsAntecedent('The Kremlin said talks would go on.')).toBe(false);
   });
 });

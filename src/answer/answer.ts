@@ -7,6 +7,7 @@ import { citedError } from '../core/errors.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher, SearchHit } from '../search/search.js';
 import { groupNearIdentical } from './near-duplicates.js';
+import { antecedentOf, needsItsAntecedent } from './complete-quote.js';
 
 export interface AnswerOptions {
   /** Excerpts per answer (a page). */
@@ -103,7 +104,7 @@ function quotePassages(
   const passages: Passage[] = [];
   for (const hit of hits) {
     if (quoted.has(hit.sentence.id)) continue;
-    let sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength);
+    let sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength, (s) => searcher.analyzer.termsOfText(s.text));
     // The neighbour is already quoted by a better excerpt: quote this sentence on its own.
     if (sentences.some((s) => quoted.has(s.id))) sentences = [hit.sentence];
     sentences.forEach((s) => quoted.add(s.id));
@@ -141,17 +142,31 @@ function quotePassages(
 /**
  * The hit's sentence, joined with the adjacent sentence of the same paragraph that supplied
  * question words it lacks ("Meanwhile, the government declared a state of emergency. The order
- * will last 30 days."), so the quote answers on its own. The pair is still one verbatim slice.
+ * will last 30 days."), so the quote answers on its own; and, whatever the question matched, with
+ * the sentence that resolves its pronoun or pointer subject (complete-quote.ts). The passage is
+ * still one verbatim slice.
  */
-function withCompletingNeighbour(hit: SearchHit, articles: ReadonlyMap<string, Article>, allow: (s: Sentence) => boolean, maxLength: number): Sentence[] {
+function withCompletingNeighbour(
+  hit: SearchHit,
+  articles: ReadonlyMap<string, Article>,
+  allow: (s: Sentence) => boolean,
+  maxLength: number,
+  termsOf: (s: Sentence) => ReadonlySet<string>,
+): Sentence[] {
   const own = hit.sentence;
-  const neighbour = hit.neighbours.find((n) => n.paragraph === own.paragraph && allow(n));
-  if (!neighbour) return [own];
-  const pair = neighbour.position < own.position ? [neighbour, own] : [own, neighbour];
   const article = articles.get(own.articleId)!;
-  const between = article.sentences.slice(pair[0]!.position + 1, pair[1]!.position);
-  if (between.length > 0 || pair[1]!.end - pair[0]!.start > maxLength) return [own];
-  return pair;
+  const antecedent = needsItsAntecedent(own.text) ? antecedentOf(own, article, allow) : undefined;
+  // When the antecedent holds the question's words the sentence lacks, nothing more is needed.
+  const supplied = antecedent !== undefined && (hit.neighbours.some((n) => n.position === antecedent.position) || hit.context.every((t) => termsOf(antecedent).has(t)));
+  const neighbour = supplied ? undefined : hit.neighbours.find((n) => n.paragraph === own.paragraph && allow(n) && n.position !== antecedent?.position);
+  let passage = antecedent ? [antecedent, own] : [own];
+  if (neighbour) {
+    const joined = neighbour.position < own.position ? [neighbour, ...passage] : [...passage, neighbour];
+    const contiguous = joined.every((s, i) => i === 0 || s.position === joined[i - 1]!.position + 1);
+    // The neighbour that supplies question words is optional: only while the passage stays short.
+    if (contiguous && joined.at(-1)!.end - joined[0]!.start <= maxLength) passage = joined;
+  }
+  return passage;
 }
 
 /** Where the question's words occur in one quoted sentence. */

@@ -1,8 +1,8 @@
 /**
  * `npm run eval`: Cited against the two plain baselines on the same questions and sentences, per
  * split (dev, held-out, blind, blind3, all). `--json` prints the scores as JSON; `--options JSON` runs Cited with
- * those options instead of the defaults; `--misses` lists Cited's misses
- * (`--verbose`: with their gold strings and Cited's first excerpt).
+ * those options instead of the defaults; `--misses` lists Cited's misses on the dev split
+ * (`--split <name>` another; `--verbose`: with their gold strings and Cited's first excerpt).
  */
 import { createCited, type UserOptions } from '../../src/cited.js';
 import { citedEngine, fts5Engine, quotableSentences, winkBm25Engine } from './engines.js';
@@ -49,8 +49,10 @@ if (args.has('--json')) {
   }
   if (args.has('--misses')) {
     const mine = outcomes.get('cited')!;
-    process.stdout.write('\nCited misses (rank > 1, or wrong abstention):\n');
-    for (const q of questions) {
+    // Only the dev split by default: the held-out and blind splits are not to be read question by question.
+    const only = argv.includes('--split') ? argv[argv.indexOf('--split') + 1] : 'dev';
+    process.stdout.write(`\nCited misses on ${only} (rank > 1, or wrong abstention):\n`);
+    for (const q of questions.filter((x) => x.split === only)) {
       const o = mine.find((x) => x.id === q.id)!;
       const miss = q.gold.length > 0 ? o.rank !== 1 : !o.abstained;
       if (!miss) continue;
