@@ -114,7 +114,8 @@ export const heldoutAbstentions = { correct: 0.9, falseAtMost: 0.02 };
  * Raise them when a change raises the scores; never lower them to let a change land.
  */
 export const reached = {
-  dev: { hit1: 0.7, hit3: 0.78, mrr10: 0.74 },
+  // dev re-based when it took in the fourth round (110 questions, 40 of them unanswerable ones that share the articles' names).
+  dev: { hit1: 0.75, hit3: 0.82, mrr10: 0.79 },
   heldout: { hit1: 0.82, hit3: 0.89, mrr10: 0.85 },
   blind: { hit1: 0.51, hit3: 0.61, mrr10: 0.55 },
   blind3: { hit1: 0.68, hit3: 0.73, mrr10: 0.7 },
