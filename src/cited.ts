@@ -13,7 +13,7 @@ import { defaultBM25, type BM25Params } from './search/bm25.js';
 import type { ContextWeights } from './search/index.js';
 import { Searcher, type SearchOptions, type SearchResult } from './search/search.js';
 import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
-import { answerQuestion, defaultAnswerOptions, type AnswerOptions } from './answer/answer.js';
+import { answerQuestion, defaultAnswerOptions, judge as judgeAnswer, kindFirst, type AnswerOptions, type Judgement } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
@@ -76,6 +76,7 @@ export const defaults: Options = {
     relativeScore: defaultAnswerOptions.relativeScore,
     followingCoverage: defaultAnswerOptions.followingCoverage,
     relatedCoverage: defaultAnswerOptions.relatedCoverage,
+    judge: defaultAnswerOptions.judge,
     duplicateSimilarity: defaultAnswerOptions.duplicateSimilarity,
     maxExcerptLength: defaultAnswerOptions.maxExcerptLength,
     maxQuestionLength: defaultAnswerOptions.maxQuestionLength,
@@ -136,6 +137,8 @@ export interface Cited {
   /** Number of sentences that can be quoted. */
   readonly sentenceCount: number;
   ask(question: string, options?: AskOptions): Answer;
+  /** Why an answer is what it is: the best-ranked passage with the judge's signals and its probability of answering (null: nothing found). */
+  judge(question: string): Judgement | null;
   search(question: string, limit?: number): SearchResult;
   /** Figures on a topic, grouped by what they count; without a topic, the subjects with the most figures. */
   figures(topic?: string | null, exclude?: Exclusions): FigureResult;
@@ -263,6 +266,11 @@ function assemble({ options, aliasWarnings }: Setup, loaded: Loaded, loadedFrom:
         offset: ask.offset ?? 0,
         ...(allow ? { allow } : {}),
       });
+    },
+    judge(question) {
+      const trimmed = question.trim();
+      const result = searcher.search(trimmed, 100);
+      return judgeAnswer(trimmed, result, kindFirst(trimmed, result.hits, { judge: true }), searcher, byId, () => true, options.answer);
     },
     search: (question, limit) => searcher.search(question, limit),
     figures: (topic, exclude) => figureIndex.find(topic ?? null, sentenceFilter(undefined, exclude)),

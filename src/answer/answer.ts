@@ -5,7 +5,11 @@
 import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { removeInvisible } from '../nlp/invisible.js';
-import type { Searcher, SearchHit } from '../search/search.js';
+import type { Searcher, SearchHit, SearchResult } from '../search/search.js';
+import { featuresOf, meetsTheQuestion, probability, viewQuestion, type Features } from './judge.js';
+import { answerKind, canHold } from './question-type.js';
+import { analyzeText } from '../nlp/analysis.js';
+import { judgeWeights } from './judge-weights.js';
 import { groupNearIdentical } from './near-duplicates.js';
 import { antecedentOf, needsItsAntecedent } from './complete-quote.js';
 
@@ -34,6 +38,11 @@ export interface AnswerOptions {
   /** An excerpt takes in the adjacent sentence that completes it only while both fit in this many characters. */
   maxExcerptLength: number;
   maxQuestionLength: number;
+  /**
+   * Decide with the judge (judge.ts: a probability per candidate from coverage, names, the kind of
+   * answer asked for, rank) instead of the coverage floor alone; candidates are then ordered by it.
+   */
+  judge: boolean;
   /** Sentences that may be quoted (source filter, moderation); all when absent. */
   allow?: (sentence: Sentence) => boolean;
 }
@@ -45,6 +54,7 @@ export const defaultAnswerOptions: AnswerOptions = {
   relativeScore: 0.3,
   followingCoverage: 0.25,
   relatedCoverage: 0.2,
+  judge: true,
   duplicateSimilarity: 0.6,
   maxExcerptLength: 700,
   maxQuestionLength: 4000,
@@ -72,11 +82,13 @@ export function answerQuestion(
 
   const result = searcher.search(trimmed, CANDIDATES);
   const allow = options.allow ?? (() => true);
-  const allowed = result.hits.filter((h) => allow(h.sentence));
+  const allowed = kindFirst(trimmed, result.hits.filter((h) => allow(h.sentence)), options);
   const top = allowed[0];
   const base = { question: trimmed, terms: result.terms };
   const quote = (hits: SearchHit[], offset: number) => quotePassages(hits, offset, searcher, articles, allow, options);
-  if (!top || top.coverage < options.minCoverage) {
+  const judged = top !== undefined && options.judge ? judge(trimmed, result, allowed, searcher, articles, allow, options) : null;
+  const confident = top !== undefined && (judged ? meetsTheQuestion(judged.features) && judged.probability >= judgeWeights.threshold : top.coverage >= options.minCoverage);
+  if (!confident) {
     // No confident answer. The closest passages are shown apart, on the first page only.
     const closest = options.offset === 0 ? allowed.filter((h) => h.coverage >= options.relatedCoverage) : [];
     const { excerpts, citations } = quote(closest, 0);
@@ -85,6 +97,53 @@ export function answerQuestion(
   const relevant = allowed.filter((h, i) => (i === 0 || h.coverage >= options.followingCoverage) && h.score >= top.score * options.relativeScore);
   const { excerpts, citations, more } = quote(relevant, options.offset);
   return { ...base, abstained: false, excerpts, related: [], citations, more };
+}
+
+export interface Judgement {
+  hit: SearchHit;
+  /** The passage it would be quoted as. */
+  text: string;
+  features: Features;
+  /** That it answers the question (judge.ts). */
+  probability: number;
+}
+
+/** How far down the ranking a passage that can hold the kind of answer asked for is brought up from. */
+const KIND_WINDOW = 5;
+
+/**
+ * The ranked hits with the first one (among the best few) that can hold the kind of answer asked
+ * for — a number for "how many", a time for "when" — brought to the front, when the best cannot.
+ */
+export function kindFirst(question: string, hits: SearchHit[], options: Pick<AnswerOptions, 'judge'>): SearchHit[] {
+  if (!options.judge || hits.length < 2) return hits;
+  const kind = answerKind(question);
+  if (kind === 'any') return hits;
+  const words = new Set((question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.replace(/['’]s$/, '')));
+  const holds = (h: SearchHit) => canHold(kind, h.sentence.text, words);
+  if (holds(hits[0]!)) return hits;
+  const at = hits.slice(0, KIND_WINDOW).findIndex(holds);
+  return at <= 0 ? hits : [hits[at]!, ...hits.slice(0, at), ...hits.slice(at + 1)];
+}
+
+/** The best-ranked passage with the judge's signals and its probability of answering; null when nothing was found. */
+export function judge(
+  question: string,
+  result: SearchResult,
+  allowed: readonly SearchHit[],
+  searcher: Searcher,
+  articles: ReadonlyMap<string, Article>,
+  allow: (s: Sentence) => boolean,
+  options: Pick<AnswerOptions, 'maxExcerptLength'>,
+): Judgement | null {
+  const hit = allowed[0];
+  if (!hit) return null;
+  const view = viewQuestion(question, result, { top: hit.score, second: allowed[1]?.score ?? 0 }, searcher.analyzer);
+  const sentences = withCompletingNeighbour(hit, articles, allow, options.maxExcerptLength, (s) => searcher.analyzer.termsOfText(s.text));
+  const text = articles.get(hit.sentence.articleId)!.text.slice(sentences[0]!.start, sentences.at(-1)!.end);
+  const tokens = analyzeText(text);
+  const features = featuresOf(view, hit, text, { tokens, terms: tokens.map((t) => searcher.analyzer.termOfToken(t)) });
+  return { hit, text, features, probability: probability(features) };
 }
 
 /**

@@ -54,6 +54,8 @@ export interface SearchResult {
   terms: QueryTerms;
   /** The index terms searched for (unknown ones included), for highlighting. */
   indexTerms: string[];
+  /** How the question was read: each index term's weight, and whether the corpus knows it. */
+  analysis: Pick<QueryAnalysis, 'weights' | 'known'>;
 }
 
 export interface QueryAnalysis {
@@ -61,6 +63,8 @@ export interface QueryAnalysis {
   indexTerms: string[];
   /** Each index term's weight in coverage: its idf, or for a word the corpus never uses, a share of the largest idf by kind. */
   weights: number[];
+  /** Per index term: the corpus uses it. */
+  known: boolean[];
   /** Words of the question that were dropped as too common (for the error message). */
   common: string[];
   /** Word or number tokens seen at all. */
@@ -149,6 +153,7 @@ export class Searcher {
     };
     const terms: QueryTerms = { searched: [], unknown: [], folded: [] };
     const indexTerms: string[] = [];
+
     const common: string[] = [];
     tokens.forEach((token, i) => {
       if (i > 0 && tokens[i - 1]!.normal === 'how' && QUESTION_FRAMES.has(token.normal)) return;
@@ -197,9 +202,9 @@ export class Searcher {
     if (indexTerms.length > MAX_QUERY_TERMS) {
       const keep = new Set(indexTerms.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b).slice(0, MAX_QUERY_TERMS));
       const kept = (_: unknown, i: number) => keep.has(i);
-      return { terms, indexTerms: indexTerms.filter(kept), weights: weights.filter(kept), common, tokenCount: tokens.length };
+      return { terms, indexTerms: indexTerms.filter(kept), weights: weights.filter(kept), known: indexTerms.filter(kept).map((t) => this.index.has(t)), common, tokenCount: tokens.length };
     }
-    return { terms, indexTerms, weights, common, tokenCount: tokens.length };
+    return { terms, indexTerms, weights, known: indexTerms.map((t) => this.index.has(t)), common, tokenCount: tokens.length };
   }
 
   /**
@@ -226,7 +231,7 @@ export class Searcher {
       neighbours: h.neighbours.map((n) => this.sentences[n]!),
     }));
     if (figure) hits.sort((a, b) => b.score - a.score);
-    return { hits, terms: analysis.terms, indexTerms: analysis.indexTerms };
+    return { hits, terms: analysis.terms, indexTerms: analysis.indexTerms, analysis: { weights: analysis.weights, known: analysis.known } };
   }
 
   /** Number of sentences in the index. */

@@ -1,9 +1,9 @@
 /**
  * Answer quality as a test: the evaluation set is sound; on its held-out split Cited stays ahead of
- * both plain baselines with honest abstentions; on every split (dev, held-out, blind) it keeps the
- * scores reached so far (harness.ts `reached`). The project's full targets — Hit@1 ≥ 0.9, Hit@3 ≥
- * 0.95 — are reported by `npm run eval`; they are not reached, and on the blind split Cited is not
- * ahead of wink-bm25: see README "Answer quality" for what was measured and why.
+ * both plain baselines with honest abstentions; on every split (dev, held-out, blind, blind3) it
+ * keeps the scores reached so far (harness.ts `reached`). The project's targets (harness.ts
+ * `targets`) are reported by `npm run eval`; they are not all reached: see README "Answer quality"
+ * for what was measured and why.
  */
 import { describe, expect, it } from 'vitest';
 import { createCited } from '../../src/cited.js';
@@ -40,18 +40,23 @@ describe('held-out answer quality', () => {
     }
   });
 
-  it('abstains on what the corpus does not cover, and almost never on what it does', () => {
+  it('gives no confident answer to what the corpus does not cover, and shows something for what it does', () => {
     expect(mine.correctAbstentions).toBeGreaterThanOrEqual(heldoutAbstentions.correct);
-    expect(mine.falseAbstentions).toBeLessThanOrEqual(heldoutAbstentions.falseAtMost);
+    expect(mine.shownNothing).toBeLessThanOrEqual(heldoutAbstentions.shownNothingAtMost);
   });
 });
 
 describe('no regression', () => {
-  it('keeps Hit@1, Hit@3 and MRR@10 at or above what each split has reached', () => {
+  it('keeps Hit@1, the right passage among the first three shown, precision and correct abstentions at or above what each split has reached', () => {
     for (const split of ['dev', 'heldout', 'blind', 'blind3'] as const) {
       const qs = questions.filter((q) => q.split === split);
       const scores = score(qs, runEngine(citedEngine(cited), qs));
-      for (const metric of ['hit1', 'hit3', 'mrr10'] as const) expect(scores[metric], `${split} ${metric}`).toBeGreaterThanOrEqual(reached[split][metric]);
+      for (const metric of ['hit1', 'shown3', 'precision', 'correctAbstentions'] as const) expect(scores[metric], `${split} ${metric}`).toBeGreaterThanOrEqual(reached[split][metric]);
     }
+  });
+
+  it('shows something for almost every answerable question (a confident answer or the closest passages)', () => {
+    const scores = score(questions, runEngine(citedEngine(cited), questions));
+    expect(scores.shownNothing).toBeLessThanOrEqual(0.03);
   });
 });
