@@ -32,7 +32,6 @@ describe('reading a figure', () => {
     ['Kyiv lies 75 kilometers from the border.', 75, '75', 'exact', 'kilometers'],
     ['The fund holds $3.5 billion in aid.', 3.5e9, '$3.5 billion', 'exact', 'aid'],
     ['Prices rose 40% last year.', 40, '40%', 'exact', 'percent'],
-    ['The 27-nation bloc agreed.', 27, '27', 'exact', 'nation'],
     ['The order will last 30 days.', 30, '30 days', 'exact', 'days'],
   ])('%s → %d', (sentence, value, text, qualifier, subject) => {
     expect(only(sentence)).toMatchObject({ value, text, qualifier, subject });
@@ -51,6 +50,50 @@ describe('reading a figure', () => {
     expect(only('Ukrainian Defense Minister Oleksii Reznikov said Monday that Russia has amassed 147,000 troops.').attribution).toBe('Ukrainian Defense Minister Oleksii Reznikov');
     expect(only('The regions had around 1,400 explosions, Reuters reported.').attribution).toBe('Reuters');
     expect(only('He said that 300 troops left.').attribution).toBe(null);
+  });
+
+  it('takes no "27-nation bloc" for a figure: the count names the bloc', () => {
+    expect(extract('The 27-nation bloc agreed.')).toEqual([]);
+    expect(extract('Borrell said the 27-nation bloc has finalized its sanctions package.')).toEqual([]);
+  });
+
+  it('places a figure in every place coordinated after "in"', () => {
+    expect(only('More than 60,000 residents in Donetsk and Luhansk fled to Russia on Monday.').place).toBe('Donetsk and Luhansk');
+    expect(only('Russia is evacuating 40 diplomats in Kyiv, Odesa and Kharkiv.').place).toBe('Kyiv, Odesa and Kharkiv');
+  });
+});
+
+describe('who a figure is credited to (attribution.ts)', () => {
+  const speaker = (sentence: string, text: string) => {
+    const tagged = tagText(sentence);
+    const figure = extractFigures(sentence, tagged).find((f) => f.text === text);
+    expect(figure, `${text} in: ${sentence}`).toBeDefined();
+    return figure!.attribution;
+  };
+
+  it.each([
+    // The outlet's own clause after ", which": Russia said something else.
+    ['Russia said it had established diplomatic relations "at the level of embassies" with the separatist statelets, which broke away from Kyiv in 2014 in a conflict that has cost more than 14,000 lives.', 'more than 14,000', null],
+    // "with the West saying" reports something else (the attack), not the troops.
+    ["Tens of thousands of Russian troops are stationed near Ukraine's borders, with the West saying they could be used for an attack at any moment.", 'Tens of thousands', null],
+    // An apposition between the speaker and the verb.
+    ['The US ambassador to the United Nations, Linda Thomas-Greenfield, warned that an all-out Russian invasion could displace five million people, triggering a new European refugee crisis.', 'five million', 'Linda Thomas-Greenfield'],
+    // An adverb between the speaker and the verb.
+    ["The Russian Federation's Ministry of Emergency Situations previously told reporters approximately 700,000 people in total are expected to evacuate from Donetsk to Russia.", 'approximately 700,000', "Russian Federation's Ministry of Emergency Situations"],
+    ['Western capitals say Russia has amassed 150,000 troops in combat formations on Ukraine\'s borders.', '150,000', 'Western capitals'],
+    ['Ukrainian Defense Minister Oleksii Reznikov said Monday that Russia has amassed 147,000 troops around Ukraine, including 9,000 in Belarus, arguing that the number is clearly insufficient.', '9,000', 'Ukrainian Defense Minister Oleksii Reznikov'],
+    ['The separatist authorities said Monday that at least four civilians were killed by Ukrainian shelling over the past 24 hours.', 'at least four', 'separatist authorities'],
+    ['According to the OSCE, the two regions had around 1,400 explosions.', 'around 1,400', 'OSCE'],
+    ['The two regions had around 1,400 explosions, according to the OSCE.', 'around 1,400', 'OSCE'],
+    ['More than 300 troops crossed the border, said Borrell.', 'More than 300', 'Borrell'],
+    // A pronoun names no one, and a quotation's tag "he said" is no better: no speaker rather than a guess.
+    ['"We have 200 tanks ready," he said.', '200', null],
+    // A figure in the outlet's own sentence before a reported clause of someone else's.
+    ['Russia has massed 150,000 troops; officials in Kyiv say an attack is imminent.', '150,000', null],
+    // A reported figure after "but": the contrast is the outlet's.
+    ['Peskov said talks were possible, but 150,000 troops remain on the border.', '150,000', null],
+  ])('%s → %s', (sentence, text, name) => {
+    expect(speaker(sentence, text)).toBe(name);
   });
 
   it.each([
@@ -110,13 +153,26 @@ describe('the figures of the bundled corpus a reader checks first', () => {
     expect(values(group('reservists', 'reservists'))).toEqual([[250000, 'upper bound', 'NDTV']]);
   });
 
-  it('deaths: 14,000 lives and 14,000 people killed agree', () => {
+  it('deaths: 14,000 lives and 14,000 people killed agree; civilians and soldiers killed count as deaths too', () => {
     const killed = group('How many people have been killed?', 'people killed');
-    expect(values(killed)).toEqual([
+    expect(values(killed)).toEqual(expect.arrayContaining([
       [14000, 'lower bound', 'NDTV'],
       [14000, 'lower bound', 'Rashtranews'],
-    ]);
+      [4, 'lower bound', 'Rashtranews'],
+      [2, 'exact', 'Rashtranews'],
+    ]));
     expect(killed.comparisons.map((c) => c.verdict)).toEqual(['agree']);
+    expect(killed.comparisons[0]!.figures.map((f) => f.value)).toEqual([14000, 14000]);
+  });
+
+  it('/figures casualties finds the civilians and soldiers killed and the casualty recorded', () => {
+    const texts = cited.figures('casualties').groups.flatMap((g) => g.figures.map((f) => f.text));
+    expect(texts).toEqual(expect.arrayContaining(['at least four', 'two', 'one']));
+  });
+
+  it('/figures tanks lists no distances from the sentence the fuel tanks are in', () => {
+    expect(cited.figures('tanks').groups.flatMap((g) => g.figures.map((f) => f.subject))).not.toEqual(expect.arrayContaining(['kilometres']));
+    expect(cited.figures('tanks').groups.flatMap((g) => g.figures)).toEqual([]);
   });
 
   it('no year and no age shows up as a figure anywhere', () => {
@@ -185,14 +241,24 @@ describe('npm run figures', () => {
     expect(Object.keys(json).sort()).toEqual(['groups', 'topic']);
     expect(json.topic).toBe('troops');
     const [first] = json.groups;
-    expect(Object.keys(first).sort()).toEqual(['figures', 'subject']);
+    // Added, as the console shows them: a group's comparisons, a figure's speaker and place.
+    expect(Object.keys(first).sort()).toEqual(['comparisons', 'figures', 'subject']);
     expect(first.subject).toBe('troops');
+    expect(first.comparisons).toEqual(expect.arrayContaining([expect.objectContaining({ verdict: 'disagree' })]));
+    const disagree = first.comparisons.find((c: { verdict: string }) => c.verdict === 'disagree');
+    expect(disagree.values.map((v: { value: number }) => v.value)).toEqual(expect.arrayContaining([150000, 147000]));
     for (const f of first.figures) {
-      expect(Object.keys(f).sort()).toEqual(['qualifier', 'sentence', 'sources', 'text', 'value']);
+      expect(Object.keys(f).sort()).toEqual(['place', 'qualifier', 'sentence', 'sources', 'speaker', 'text', 'value']);
+      expect(f.speaker === null || typeof f.speaker === 'string').toBe(true);
+      expect(f.place === null || typeof f.place === 'string').toBe(true);
       expect(Object.keys(f.sources[0]).sort()).toEqual(['date', 'id', 'outlet', 'title', 'url']);
       expect(f.sentence).toContain(f.text);
     }
     expect(json).toEqual(figuresToJson(cited.figures('troops')));
+    expect(first.figures.find((f: { value: number }) => f.value === 147000).speaker).toBe('Ukrainian Defense Minister Oleksii Reznikov');
+    expect(first.figures.find((f: { value: number }) => f.value === 9000).place).toBe('Belarus');
+    const single = figuresToJson(cited.figures('reservists')).groups[0]!;
+    expect(single.comparisons).toEqual([{ verdict: 'one report', values: single.figures.map((f) => ({ value: f.value, text: f.text, outlet: f.sources[0]!.outlet, speaker: f.speaker })) }]);
   });
 
   it('prints the overview as text without a topic', async () => {

@@ -9,8 +9,10 @@
  *   reference  part of a name or a reference: "Nord Stream 2", "Articles 3 and 4"
  *   list       numbering at the start of a line: "1.", "(2)"
  *   uncounted  nothing it counts ("including military one")
+ *   descriptor a count hyphenated into a name for something else: "the 27-nation bloc" (the EU)
  */
 import type { TaggedText, TaggedToken } from '../nlp/analysis.js';
+import { speakerOf } from './attribution.js';
 
 export type Qualifier = 'exact' | 'approximate' | 'lower bound' | 'upper bound';
 export type FigureKind = 'count' | 'money' | 'percent' | 'duration';
@@ -28,13 +30,13 @@ export interface ExtractedFigure {
   subject: string | null;
   /** The noun's lemma ("troop"); the unit for durations ("day"). */
   subjectLemma: string | null;
-  /** Who the sentence says gave it ("Ukrainian Defense Minister Oleksii Reznikov"; "Reuters"), or null. */
+  /** Who the sentence credits with it, by the rules of attribution.ts ("Ukrainian Defense Minister Oleksii Reznikov"), or null when no one or uncertain. */
   attribution: string | null;
   /** The nearest place or name in the same clause ("Donetsk"), or null. */
   place: string | null;
 }
 
-export type Exclusion = 'year' | 'age' | 'reference' | 'list' | 'uncounted';
+export type Exclusion = 'year' | 'age' | 'reference' | 'list' | 'uncounted' | 'descriptor';
 
 const FIGURE_ENTITIES = new Set(['CARDINAL', 'MONEY', 'PERCENT', 'DURATION']);
 
@@ -58,15 +60,13 @@ const QUALIFIERS: [string[], Qualifier][] = [
   [['some'], 'approximate'], [['close', 'to'], 'approximate'], [['about'], 'approximate'],
 ];
 
-const REPORTING_VERBS = new Set(['say', 'tell', 'report', 'announce', 'claim', 'warn', 'estimate', 'state', 'add', 'confirm', 'allege', 'insist', 'argue', 'note']);
-const PRONOUNS = new Set(['he', 'she', 'they', 'it', 'we', 'i', 'you', 'who', 'which', 'that']);
 /** Kill/death words that turn "14,000 lives" and "14,000 people killed" into one subject. */
 const DEATH_WORDS = /\b(kill(?:ed|ing)?|died|dead|deaths?|death toll|fatalit(?:y|ies)|lives)\b/i;
-const GENERIC_VICTIMS = new Set(['life', 'people', 'person']);
+/** Who is counted when a figure counts the dead: "14,000 lives", "four civilians were killed", "two soldiers were killed". */
+const VICTIMS = new Set(['life', 'people', 'person', 'civilian', 'soldier', 'serviceman', 'servicemen', 'troop', 'resident', 'child', 'children', 'fighter', 'man', 'men', 'woman', 'women', 'rebel', 'separatist', 'officer']);
 
 export function extractFigures(sentence: string, tagged: TaggedText): ExtractedFigure[] {
   const { tokens } = tagged;
-  const speakers = attributions(tokens);
   const found: ExtractedFigure[] = [];
   const excludedEnds = new Set<number>();
   let previousSubject: { subject: string; lemma: string } | null = null;
@@ -89,6 +89,7 @@ export function extractFigures(sentence: string, tagged: TaggedText): ExtractedF
     if (counted === null && parsed.kind === 'money') counted = { subject: 'money', lemma: 'money' };
     if (counted === null && parsed.kind === 'percent') counted = { subject: 'percent', lemma: 'percent' };
     if (counted === null) continue; // uncounted: nothing a reader could ask "how many" about
+    if (parsed.kind === 'count' && isDescriptor(tokens, parsed.last)) continue;
     previousSubject = counted;
 
     const start = tokens[first]!.start;
@@ -102,16 +103,22 @@ export function extractFigures(sentence: string, tagged: TaggedText): ExtractedF
       kind: parsed.kind,
       subject: counted.subject,
       subjectLemma: counted.lemma,
-      attribution: speakers.length > 0 ? speakers.join('; ') : null,
+      attribution: speakerOf(tokens, first, parsed.last)?.name ?? null,
       place: placeNear(tokens, first, parsed.last),
     });
   }
   return found;
 }
 
-/** The sentence mentions killing or deaths: generic victims (lives, people) count the dead. */
-export function countsDeaths(sentence: string, subjectLemma: string | null): boolean {
-  return subjectLemma !== null && GENERIC_VICTIMS.has(subjectLemma) && DEATH_WORDS.test(sentence);
+/**
+ * The figure counts the dead: it counts people (lives, civilians, soldiers…) and killing or death
+ * follows it in its clause ("four civilians were killed", "cost more than 14,000 lives").
+ * `after` is the sentence from the figure on.
+ */
+export function countsDeaths(after: string, subjectLemma: string | null): boolean {
+  if (subjectLemma === null || !VICTIMS.has(subjectLemma)) return false;
+  const clause = after.split(/[;:—–]|,\s+(?:which|who|while|but|and)\b/)[0] ?? after;
+  return DEATH_WORDS.test(clause.slice(0, 80));
 }
 
 interface ParsedEntity {
@@ -240,6 +247,11 @@ function subjectAfter(tokens: TaggedToken[], last: number, kind: FigureKind = 'c
   return null;
 }
 
+/** "the 27-nation bloc": a count hyphenated to a noun that itself modifies a noun names the thing, it is no figure. */
+function isDescriptor(tokens: TaggedToken[], last: number): boolean {
+  return tokens[last + 1]?.value === '-' && tokens[last + 2]?.pos === 'NOUN' && tokens[last + 3]?.pos === 'NOUN';
+}
+
 /** "147,000 troops …, including 9,000 in Belarus": the second number counts the same thing. */
 function continuesList(tokens: TaggedToken[], last: number): boolean {
   const next = tokens[last + 1];
@@ -254,12 +266,23 @@ function placeNear(tokens: TaggedToken[], first: number, last: number): string |
   for (let i = last + 1; i < tokens.length && i <= last + 4; i++) {
     const t = tokens[i]!;
     if (t.value === ',' || t.pos === 'VERB') break;
-    if (t.normal === 'in' && isName(tokens[i + 1])) return tokens[i + 1]!.value;
+    if (t.normal === 'in' && isName(tokens[i + 1])) return namesFrom(tokens, i + 1);
   }
   const verb = tokens[first - 1];
   const name = tokens[first - 2];
   if (verb?.pos === 'VERB' && isName(name)) return name!.value;
   return null;
+}
+
+/** A name and the names coordinated with it: "Donetsk and Luhansk", "Kyiv, Odesa and Kharkiv". */
+function namesFrom(tokens: TaggedToken[], at: number): string {
+  const names = [tokens[at]!.value];
+  let i = at + 1;
+  while ((tokens[i]?.normal === 'and' || tokens[i]?.value === ',') && isName(tokens[i + 1])) {
+    names.push(tokens[i + 1]!.value);
+    i += 2;
+  }
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
 const CALENDAR = /^(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|yesterday)$/i;
@@ -270,51 +293,4 @@ function isName(t: TaggedToken | undefined): boolean {
 
 function isNationality(t: TaggedToken): boolean {
   return /(an|ian|ese|ish|i)$/.test(t.value) && !/stan$/.test(t.value) && t.value !== 'Luhansk';
-}
-
-/**
- * Who the sentence says is speaking: the name before a reporting verb ("Reuters reported",
- * "Kremlin spokesman Dmitry Peskov said"), after it ("said Borrell"), or after "according to".
- * Pronouns ("he said") name no one and are skipped.
- */
-export function attributions(tokens: TaggedToken[]): string[] {
-  const found: string[] = [];
-  const add = (name: string | null) => {
-    if (name && !found.includes(name)) found.push(name);
-  };
-  tokens.forEach((t, i) => {
-    if (t.normal === 'according' && tokens[i + 1]?.normal === 'to') add(nameFrom(tokens, i + 2, 1));
-    if (t.pos !== 'VERB' || !REPORTING_VERBS.has(t.lemma.toLowerCase())) return;
-    const before = nameFrom(tokens, i - 1, -1);
-    add(before ?? nameFrom(tokens, i + 1, 1));
-  });
-  return found;
-}
-
-/**
- * A speaker phrase from `from` going in `direction`. Backwards it is the noun phrase before the
- * verb ("separatist authorities", "Kremlin spokesman Dmitry Peskov"); forwards a capitalised name
- * ("said Borrell"). Weekdays, months and pronouns are never speakers.
- */
-function nameFrom(tokens: TaggedToken[], from: number, direction: 1 | -1): string | null {
-  const connectors = ['of', 'for', 'and', 'in'];
-  const words: TaggedToken[] = [];
-  for (let i = from; i >= 0 && i < tokens.length; i += direction) {
-    const t = tokens[i]!;
-    if (CALENDAR.test(t.value) && words.length === 0) continue; // "said Monday that", "said on Friday"
-    if (CALENDAR.test(t.value)) break;
-    const inner = connectors.includes(t.normal) && words.length > 0 && words.at(-1)!.capitalised;
-    const nounish =
-      t.pos === 'PROPN' ||
-      (direction === -1 ? t.pos === 'NOUN' || t.pos === 'ADJ' || (t.value === '.' && false) || /^[A-Z.]+$/.test(t.value) : t.capitalised && (t.pos === 'NOUN' || t.pos === 'ADJ'));
-    if (nounish || inner) words.push(t);
-    else break;
-  }
-  while (words.length > 0 && connectors.includes(words.at(-1)!.normal)) words.pop();
-  if (direction === -1) words.reverse();
-  while (words.length > 0 && (connectors.includes(words[0]!.normal) || words[0]!.pos === 'ADJ' && !words[0]!.capitalised && words.length > 2)) words.shift();
-  const hasNoun = words.some((w) => w.pos === 'NOUN' || w.pos === 'PROPN');
-  if (!hasNoun || words.every((w) => PRONOUNS.has(w.normal))) return null;
-  if (direction === 1 && !words.some((w) => w.capitalised)) return null;
-  return words.map((w) => w.value).join(' ').replace(/ ?- ?/g, '-');
 }

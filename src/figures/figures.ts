@@ -61,6 +61,8 @@ export interface FigureOptions {
 export const defaultFigureOptions: FigureOptions = { sameQuantityRatio: 1.5, overviewGroups: 8 };
 
 const DEATHS_KEY = 'kill';
+/** Units a figure measures in, rather than things it counts. */
+const MEASURES = new Set(['kilometre', 'kilometer', 'km', 'mile', 'metre', 'meter', 'foot', 'feet', 'yard', 'kilogram', 'kg', 'tonne', 'ton', 'percent', 'degree', 'hectare']);
 /** Topic words (as index terms) that ask for the "people killed" group. */
 const DEATH_TERMS = new Set(['death', 'dead', 'die', 'casualti', 'kill', 'fatal', 'toll']);
 
@@ -122,7 +124,8 @@ export class FigureIndex {
     // When no figure counts the topic itself ("Donetsk", "evacuation"), show the figures printed in
     // the sentences the topic finds.
     const found = new Set(result.hits.filter((h) => h.coverage >= 0.5).map((h) => h.sentence.id));
-    const chosen = bySubject.length > 0 ? bySubject : figures.filter((f) => found.has(f.sentenceId));
+    // Never measures of something else: "/figures tanks" is not the distance of the village the tanks were seen in.
+    const chosen = bySubject.length > 0 ? bySubject : figures.filter((f) => found.has(f.sentenceId) && !MEASURES.has(f.subjectLemma ?? ''));
     const groups = groupFigures(chosen, this.options).sort((a, b) => Number(topicTerms.has(b.key)) - Number(topicTerms.has(a.key)) || b.figures.length - a.figures.length);
     return { topic: topic.trim(), groups };
   }
@@ -130,7 +133,7 @@ export class FigureIndex {
 
 /** A figure's group: what it counts, as the index term a topic is searched by (the same analyzer). */
 function groupKey(figure: ExtractedFigure, sentence: string, analyzer: Analyzer): string {
-  if (countsDeaths(sentence, figure.subjectLemma)) return DEATHS_KEY;
+  if (countsDeaths(sentence.slice(figure.start), figure.subjectLemma)) return DEATHS_KEY;
   return analyzer.termOfWord(figure.subject ?? '') ?? figure.subject ?? '';
 }
 
