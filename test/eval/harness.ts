@@ -29,8 +29,9 @@ export interface Question {
    * other questions' results or Cited's answers — and likewise never tuned on. blind3: a third blind
    * round (80 questions, 20 unanswerable sharing names with the articles), written before the work on
    * answers in people's own words began: never looked at question by question, never tuned on.
+   * blind4: a fourth blind round written the same way when that work was done, measured on once.
    */
-  split: 'dev' | 'heldout' | 'blind' | 'blind3';
+  split: 'dev' | 'heldout' | 'blind' | 'blind3' | 'blind4';
   note?: string;
 }
 

@@ -21,6 +21,7 @@ const splits: Record<string, Question[]> = {
   heldout: questions.filter((q) => q.split === 'heldout'),
   blind: questions.filter((q) => q.split === 'blind'),
   blind3: questions.filter((q) => q.split === 'blind3'),
+  blind4: questions.filter((q) => q.split === 'blind4'),
   all: questions,
 };
 
