@@ -131,6 +131,8 @@ export const reached = {
   heldout: { hit1: 0.75, shown3: 0.89, precision: 0.91, correctAbstentions: 1 },
   blind: { hit1: 0.45, shown3: 0.67, precision: 0.6, correctAbstentions: 1 },
   blind3: { hit1: 0.7, shown3: 0.85, precision: 0.76, correctAbstentions: 0.6 },
+  // Measured once, when the work was done (README "Answer quality").
+  blind4: { hit1: 0.66, shown3: 0.83, precision: 0.67, correctAbstentions: 0.35 },
 } as const;
 
 export function meetsTargets(s: Scores, bm25: Scores): string[] {
