@@ -34,6 +34,18 @@ export interface IndexOptions {
   context: ContextWeights;
 }
 
+/**
+ * What BM25 needs to know of the whole collection: how many sentences, how long on average, and in
+ * how many a term occurs. One index answers for itself; an index that is one segment of several
+ * (search/segments.ts) is searched with the statistics of all of them, so its scores are exactly
+ * those of one index over everything.
+ */
+export interface CollectionStats {
+  documents: number;
+  averageLength: number;
+  df(term: string): number;
+}
+
 export interface IndexInput {
   /**
    * Per sentence, its terms in order (repeats count), its article and its paragraph (numbered across
@@ -111,13 +123,20 @@ export class SentenceIndex {
   private readonly articleOf: Uint32Array;
   private readonly paragraphOf: Uint32Array;
   private readonly titleTerms: Set<string>[];
-  /** Per sentence, BM25's length normalisation k1 · (1 − b + b · length / average), computed once. */
-  private readonly norms: Float64Array;
+  /** Sum of the sentences' lengths (for the collection's average length). */
+  readonly lengthSum: number;
   private accumulators: Scratch | null = null;
   /** What the last search did: postings of its terms, postings read or looked up, whether pruning began. */
   lastSearch = { postings: 0, read: 0, pruned: false };
-  /** Per term id, the most one posting of it can score (for pruning); computed on first use, -1 until then. */
-  private readonly bounds: Float64Array;
+  /**
+   * Per term id, its postings' largest frequency and shortest sentence (for pruning: no posting
+   * can score more than those two together); found on first use, 0 until then. Independent of the
+   * collection's average length, so they stay valid as segments come and go.
+   */
+  private readonly maxFreq: Uint16Array;
+  private readonly minLength: Uint16Array;
+  /** This index's own statistics (when it is the whole collection). */
+  readonly ownStats: CollectionStats;
 
   /** An index over the given arrays (from `build`, or read back from a snapshot). */
   constructor(
@@ -137,11 +156,11 @@ export class SentenceIndex {
     this.titleTerms = arrays.titles.map((t) => new Set(t));
     let lengthSum = 0;
     for (let d = 0; d < this.size; d++) lengthSum += this.lengths[d]!;
+    this.lengthSum = lengthSum;
     this.averageLength = this.size > 0 ? lengthSum / this.size : 0;
-    const { k1, b } = options.bm25;
-    this.norms = new Float64Array(this.size);
-    for (let d = 0; d < this.size; d++) this.norms[d] = k1 * (1 - b + (b * this.lengths[d]!) / this.averageLength);
-    this.bounds = new Float64Array(terms.length).fill(-1);
+    this.maxFreq = new Uint16Array(terms.length);
+    this.minLength = new Uint16Array(terms.length);
+    this.ownStats = { documents: this.size, averageLength: this.averageLength, df: (term) => this.df(term) };
   }
 
   /** Builds the index of sentences given as terms (tests and small inputs; see fromTermIds). */
@@ -257,21 +276,30 @@ export class SentenceIndex {
    * `max(limit × 8, 64)` sentences — gets context credit and coverage, and is sorted. Context adds at
    * most a fraction of a neighbour's score, so a sentence outside the pool cannot overtake the
    * pool's best in practice.
+   *
+   * `stats` are the whole collection's (default: this index's own): idf and length normalisation
+   * come from them, so a segment scores as one index over everything would.
    */
-  search(terms: string[], limit: number, weights: readonly number[] = terms.map((t) => this.idf(t)), exhaustive = false): RawHit[] {
+  search(terms: string[], limit: number, weights?: readonly number[], exhaustive = false, stats: CollectionStats = this.ownStats): RawHit[] {
     if (terms.length > MAX_QUERY_TERMS) throw new Error(`Cited: at most ${MAX_QUERY_TERMS} query terms (got ${terms.length})`);
+    const termWeights = weights ?? terms.map((t) => idf(stats.df(t), stats.documents));
     const { context } = this.options;
     const { score, mask, touched, buffer } = this.scratch();
-    const k1plus1 = this.options.bm25.k1 + 1;
+    const { k1, b } = this.options.bm25;
+    const k1plus1 = k1 + 1;
+    // BM25's length normalisation k1 · (1 − b + b · length / average) as normBase + normScale · length.
+    const normBase = k1 * (1 - b);
+    const normScale = stats.averageLength > 0 ? (k1 * b) / stats.averageLength : 0;
+    const lengths = this.lengths;
     const poolSize = Math.max(limit * 8, 64);
     const postings = terms.map((term, q) => {
       const id = this.termIds.get(term);
       if (id === undefined) return null;
       const start = this.offsets[id]!;
       const end = this.offsets[id + 1]!;
-      const termIdf = idf(end - start, this.size);
+      const termIdf = idf(stats.df(term), stats.documents);
       // The bound is raised by a hair so rounding can never make it smaller than a real score.
-      return { q, start, end, idf: termIdf, bound: termIdf * this.bound(id) * (1 + 1e-9) };
+      return { q, start, end, idf: termIdf, bound: termIdf * this.bound(id, normBase, normScale) * (1 + 1e-9) };
     });
     const order = postings.filter((p) => p !== null).sort((a, b) => b.bound - a.bound || a.q - b.q);
     let remaining = order.reduce((sum, p) => sum + p.bound, 0);
@@ -289,7 +317,7 @@ export class SentenceIndex {
           const d = this.docs[p]!;
           const tf = this.freqs[p]!;
           if (mask[d] === 0) touched[count++] = d;
-          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + normBase + normScale * lengths[d]!);
           mask[d] = (mask[d]! | bit) >>> 0;
         }
       } else if (count * Math.log2(length + 1) < length) {
@@ -299,7 +327,7 @@ export class SentenceIndex {
           const p = this.find(list.start, list.end, d);
           if (p < 0) continue;
           const tf = this.freqs[p]!;
-          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + normBase + normScale * lengths[d]!);
           mask[d] = (mask[d]! | bit) >>> 0;
         }
       } else {
@@ -307,7 +335,7 @@ export class SentenceIndex {
           const d = this.docs[p]!;
           if (mask[d] === 0) continue;
           const tf = this.freqs[p]!;
-          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + this.norms[d]!);
+          score[d] = score[d]! + (list.idf * tf * k1plus1) / (tf + normBase + normScale * lengths[d]!);
           mask[d] = (mask[d]! | bit) >>> 0;
         }
       }
@@ -319,14 +347,14 @@ export class SentenceIndex {
       }
     }
 
-    const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+    const totalWeight = termWeights.reduce((a, c) => a + c, 0) || 1;
     /** The BM25 of term q in doc d (0 if d lacks it). Not from the mask: pruning leaves neighbours' masks incomplete. */
     const termScore = (q: number, d: number): number => {
       const list = postings[q];
       const p = list ? this.find(list.start, list.end, d) : -1;
       if (p < 0) return 0;
       const tf = this.freqs[p]!;
-      return (list!.idf * tf * k1plus1) / (tf + this.norms[d]!);
+      return (list!.idf * tf * k1plus1) / (tf + normBase + normScale * lengths[d]!);
     };
 
     this.lastSearch = { postings: order.reduce((sum, p) => sum + p.end - p.start, 0), read, pruned: !adding };
@@ -342,7 +370,7 @@ export class SentenceIndex {
       for (let q = 0; q < terms.length; q++) {
         if ((mask[d]! & ((1 << q) >>> 0)) !== 0) {
           matched.push(q);
-          covered += weights[q]!;
+          covered += termWeights[q]!;
           continue;
         }
         let credit = 0;
@@ -357,14 +385,14 @@ export class SentenceIndex {
             from = n;
           }
         }
-        if (this.titleTerms[this.articleOf[d]!]!.has(terms[q]!) && weights[q]! * context.title > credit) {
-          credit = weights[q]! * context.title;
+        if (this.titleTerms[this.articleOf[d]!]!.has(terms[q]!) && termWeights[q]! * context.title > credit) {
+          credit = termWeights[q]! * context.title;
           from = -1;
         }
         if (from >= 0) neighbours.add(from);
         if (credit > 0) {
           total += credit;
-          covered += weights[q]! * context.coverage;
+          covered += termWeights[q]! * context.coverage;
           viaContext.push(q);
         }
       }
@@ -392,19 +420,25 @@ export class SentenceIndex {
     return -1;
   }
 
-  /** The most one posting of term `id` scores, per unit of idf: max of tf·(k1+1) / (tf + norm). */
-  private bound(id: number): number {
-    let bound = this.bounds[id]!;
-    if (bound < 0) {
-      const k1plus1 = this.options.bm25.k1 + 1;
-      bound = 0;
+  /**
+   * At least the most one posting of term `id` scores, per unit of idf: tf·(k1+1) / (tf + norm)
+   * with the largest frequency and the shortest sentence among its postings (the score grows with
+   * the one and falls with the other).
+   */
+  private bound(id: number, normBase: number, normScale: number): number {
+    if (this.maxFreq[id] === 0) {
+      let most = 0;
+      let shortest = 0xffff;
       for (let p = this.offsets[id]!; p < this.offsets[id + 1]!; p++) {
-        const tf = this.freqs[p]!;
-        bound = Math.max(bound, (tf * k1plus1) / (tf + this.norms[this.docs[p]!]!));
+        if (this.freqs[p]! > most) most = this.freqs[p]!;
+        const length = this.lengths[this.docs[p]!]!;
+        if (length < shortest) shortest = length;
       }
-      this.bounds[id] = bound;
+      this.maxFreq[id] = most;
+      this.minLength[id] = shortest;
     }
-    return bound;
+    const tf = this.maxFreq[id]!;
+    return (tf * (this.options.bm25.k1 + 1)) / (tf + normBase + normScale * this.minLength[id]!);
   }
 
   /** Accumulators sized to the index, allocated once and reused by every search. */
