@@ -15,7 +15,7 @@ import { Searcher, type SearchOptions, type SearchResult } from './search/search
 import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, judge as judgeAnswer, kindFirst, type AnswerOptions, type Judgement } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
-import { SearcherBuilder } from './search/builder.js';
+import { SearcherBuilder, segmentFrom, type RawSegment } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
 import { fingerprint, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
@@ -147,6 +147,15 @@ export interface Cited {
   /** What the corpus's figures count, most figures first (for autocomplete). */
   figureSubjects(): { subject: string; count: number }[];
   article(id: string): Article | undefined;
+  /** Index segments searched: 1 after a build or a merge, one more for each article added since. */
+  readonly segments: number;
+  /**
+   * This corpus with articles added (indexed on their own as a segment, `raw` from a
+   * SearcherBuilder over just them — see library.ts): searched with the rest at once, scored as one index.
+   */
+  withArticles(added: { articles: Article[]; raw: RawSegment }): Cited;
+  /** This corpus without these articles: never quoted again (the index drops them at the next merge). */
+  withoutArticles(ids: readonly string[]): Cited;
 }
 
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
@@ -197,6 +206,23 @@ export async function openSnapshot(userOptions: UserOptions, print: string): Pro
   return assemble(setup, restore(setup, read.data), 'snapshot');
 }
 
+/**
+ * Analyses and indexes only `files` of the corpus folder (articles just added), as folded forms:
+ * what becomes a segment of the running index (`Cited.withArticles`). What the add job runs off the
+ * main thread (src/rebuild/).
+ */
+export async function indexFiles(userOptions: UserOptions, files: readonly string[]): Promise<{ articles: Article[]; warnings: LoadWarning[]; raw: RawSegment }> {
+  const { options, corpusDir } = prepare(userOptions);
+  const builder = new SearcherBuilder();
+  const corpus = await loadCorpus(corpusDir, {
+    ...options,
+    only: new Set(files),
+    parallel: { workers: 0 },
+    onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
+  });
+  return { articles: corpus.articles, warnings: corpus.warnings, raw: builder.raw(corpus.articles, corpus.titles) };
+}
+
 /** What the snapshot's fingerprint covers besides the files: the options that change what is loaded. */
 const loadingOptions = (options: Options) => ({ maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate });
 
@@ -245,19 +271,39 @@ function restore({ aliases, searchOptions }: Setup, data: SnapshotData): Loaded 
 
 const snapshotData = (loaded: Loaded): SnapshotData => ({ articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() });
 
-function assemble({ options, aliasWarnings }: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom']): Cited {
-  const { articles, searcher } = loaded;
-  const warnings = [...loaded.warnings, ...aliasWarnings];
-  for (const warning of warnings) options.onWarning?.(warning);
+function assemble(setup: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom']): Cited {
+  const warnings = [...loaded.warnings, ...setup.aliasWarnings];
+  for (const warning of warnings) setup.options.onWarning?.(warning);
+  const byId = new Map(loaded.articles.map((a) => [a.id, a]));
+  const figures = new FigureIndex(loaded.sentences, byId, loaded.searcher);
+  return citedOf({ setup, articles: loaded.articles, warnings, loadedFrom, searcher: loaded.searcher, figures, hidden: new Set(), quotableCount: loaded.sentences.length });
+}
 
+/** Everything a Cited answers from; a change while running (an article added or removed) makes a new one. */
+interface State {
+  setup: Setup;
+  articles: Article[];
+  warnings: LoadWarning[];
+  loadedFrom: Cited['loadedFrom'];
+  searcher: Searcher;
+  figures: FigureIndex;
+  /** Articles removed since the index was built: never quoted, until a merge rebuilds without them. */
+  hidden: ReadonlySet<string>;
+  quotableCount: number;
+}
+
+function citedOf(state: State): Cited {
+  const { setup, articles, searcher, figures, hidden } = state;
+  const { options } = setup;
   const byId = new Map(articles.map((a) => [a.id, a]));
-  const figureIndex = new FigureIndex(loaded.sentences, byId, searcher);
+  const visible = (filter: ((s: Sentence) => boolean) | undefined) => (hidden.size === 0 ? filter : (s: Sentence) => !hidden.has(s.articleId) && (filter ? filter(s) : true));
   return {
     options,
     articles,
-    warnings,
-    loadedFrom,
-    sentenceCount: searcher.size,
+    warnings: state.warnings,
+    loadedFrom: state.loadedFrom,
+    sentenceCount: state.quotableCount,
+    segments: searcher.segmentList.length,
     ask(question, ask = {}) {
       const allow = sentenceFilter(ask.sources, ask.exclude);
       return answerQuestion(question, searcher, byId, {
@@ -273,12 +319,25 @@ function assemble({ options, aliasWarnings }: Setup, loaded: Loaded, loadedFrom:
       return judgeAnswer(trimmed, result, kindFirst(trimmed, result.hits, { judge: true }), searcher, byId, () => true, options.answer);
     },
     search: (question, limit) => searcher.search(question, limit),
-    figures: (topic, exclude) => figureIndex.find(topic ?? null, sentenceFilter(undefined, exclude)),
+    figures: (topic, exclude) => figures.find(topic ?? null, visible(sentenceFilter(undefined, exclude))),
     // A sentence id is its article's id, '#', a hash (and '~n' for a repeat): found within its
     // article, so a million-sentence corpus needs no map of every sentence.
     sentence: (id) => byId.get(id.slice(0, id.lastIndexOf('#')))?.sentences.find((s) => s.id === id),
-    figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
+    figureSubjects: () => figures.subjects(visible(undefined)).map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
+    withArticles(added) {
+      const sentences = quotable(added.articles);
+      const segment = segmentFrom(added.raw, sentences, searcher.analyzer, setup.searchOptions);
+      const all = [...articles, ...added.articles];
+      const next = searcher.withSegment(segment);
+      return citedOf({ ...state, articles: all, searcher: next, figures: figures.extended(sentences, new Map(all.map((a) => [a.id, a])), next), quotableCount: state.quotableCount + sentences.length });
+    },
+    withoutArticles(ids) {
+      const gone = new Set(ids.filter((id) => byId.has(id)));
+      const removed = articles.filter((a) => gone.has(a.id));
+      const count = removed.reduce((n, a) => n + a.sentences.filter((s) => !s.excluded).length, 0);
+      return citedOf({ ...state, articles: articles.filter((a) => !gone.has(a.id)), searcher: searcher.hiding(gone), hidden: new Set([...hidden, ...gone]), quotableCount: state.quotableCount - count });
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface LoadOptions {
    * stays empty. How a large corpus is indexed without every token in memory at once.
    */
   onAnalyzed?: (sentence: AnalyzedSentence) => void;
+  /** Read only these files of the folder (an article just added, indexed as a segment of its own). */
+  only?: ReadonlySet<string>;
 }
 
 /** A sentence with its word tokens, kept only while the index is built. */
@@ -120,6 +122,7 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
 
   function readFile(dir: string, file: string, options: LoadOptions): ParsedFile | { message: string } | null {
     if (file.startsWith('.') || file === ALIASES_FILE || file === SOURCES_FILE) return null;
+    if (options.only && !options.only.has(file)) return null;
     const path = join(dir, file);
     if (!statSync(path).isFile()) return null;
     if (!file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt files are read as articles' };

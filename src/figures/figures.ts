@@ -76,12 +76,23 @@ export class FigureIndex {
     private readonly articles: ReadonlyMap<string, Article>,
     private readonly searcher: Searcher,
     private readonly options: FigureOptions = defaultFigureOptions,
+    /** The figures of the corpus before these sentences were added (their extraction is shared, not repeated). */
+    private readonly earlier: FigureIndex | null = null,
   ) {}
+
+  /**
+   * This index with more sentences (an article added while running): the figures already extracted
+   * are kept, only the new sentences' are extracted when first asked for. `articles` and `searcher`
+   * are the corpus's now.
+   */
+  extended(sentences: readonly Sentence[], articles: ReadonlyMap<string, Article>, searcher: Searcher): FigureIndex {
+    return new FigureIndex(sentences, articles, searcher, this.options, this);
+  }
 
   /** Every figure in the corpus, in corpus order (extracted on first use, then kept). */
   all(): Figure[] {
     if (this.cache === null) {
-      this.cache = [];
+      this.cache = this.earlier ? [...this.earlier.all()] : [];
       for (const sentence of this.sentences) {
         if (!mentionsNumber(sentence.text)) continue;
         const { id: articleId, title, date, url, outlet } = this.articles.get(sentence.articleId)!;
@@ -94,9 +105,15 @@ export class FigureIndex {
     return this.cache;
   }
 
+  /** The sentence a figure was found in (this index's, or an earlier one's). */
+  private sentenceFor(id: string): Sentence | undefined {
+    return this.sentenceOf.get(id) ?? this.earlier?.sentenceFor(id);
+  }
+
   /** Subjects with the most figures, for the overview and for autocomplete. */
-  subjects(): { key: string; subject: string; count: number }[] {
-    return groupFigures(this.all(), this.options)
+  subjects(allow?: (sentence: Sentence) => boolean): { key: string; subject: string; count: number }[] {
+    const figures = allow ? this.all().filter((f) => allow(this.sentenceFor(f.sentenceId)!)) : this.all();
+    return groupFigures(figures, this.options)
       .map((g) => ({ key: g.key, subject: g.subject, count: g.figures.length }))
       .sort((a, b) => b.count - a.count || a.subject.localeCompare(b.subject));
   }
@@ -109,7 +126,7 @@ export class FigureIndex {
   find(asked: string | null, allow?: (sentence: Sentence) => boolean): FigureResult {
     // As for questions: the topic searched, and shown, is the one without invisible characters.
     const topic = asked === null ? null : removeInvisible(asked);
-    const figures = allow ? this.all().filter((f) => allow(this.sentenceOf.get(f.sentenceId)!)) : this.all();
+    const figures = allow ? this.all().filter((f) => allow(this.sentenceFor(f.sentenceId)!)) : this.all();
     if (topic === null || topic.trim() === '') {
       const groups = groupFigures(figures, this.options)
         .filter((g) => g.figures.length > 1)

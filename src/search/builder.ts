@@ -10,7 +10,9 @@ import type { WordToken } from '../nlp/analysis.js';
 import { foldToken, hyphenCompounds, opensWithPronoun } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { Acronyms } from './acronyms.js';
-import { SentenceIndex } from './index.js';
+import { SentenceIndex, type IndexOptions } from './index.js';
+import type { Analyzer } from '../nlp/analyzer.js';
+import type { Segment } from './segments.js';
 import { Searcher, type SearchOptions } from './search.js';
 import type { AliasRules, Vocabulary } from './variants.js';
 
@@ -93,11 +95,11 @@ export class SearcherBuilder {
       if (this.cases[fold] === 1) vocabulary.names.add(form);
     });
     const docs = this.sentences.length;
-    const searcher = Searcher.assemble({ vocabulary, acronyms: this.acronyms, sentences: this.sentences }, aliases, options, (searcher) => {
+    const searcher = Searcher.assemble({ vocabulary, acronyms: this.acronyms, sentences: this.sentences }, aliases, options, (analyzer) => {
       // Each distinct folded form's index term (variant folding and stemming are per form, not per token).
       const termIds = new Map<string, number>();
       const termOfFold = Uint32Array.from(this.forms, (form) => {
-        const term = searcher.analyzer.termOfForm(form);
+        const term = analyzer.termOfForm(form);
         let id = termIds.get(term);
         if (id === undefined) termIds.set(term, (id = termIds.size));
         return id;
@@ -112,13 +114,34 @@ export class SearcherBuilder {
           article: this.article.slice(0, docs),
           paragraph: this.paragraph.slice(0, docs),
           refersBack: this.refersBack.slice(0, docs),
-          titles: titles.map((tokens) => searcher.analyzer.termsOf(tokens)),
+          titles: titles.map((tokens) => analyzer.termsOf(tokens)),
         },
         options,
       );
     });
     this.release();
     return searcher;
+  }
+
+  /**
+   * What was gathered, as folded forms rather than index terms: the part of indexing that needs no
+   * knowledge of the rest of the corpus, so it can run on a worker thread for an article just added
+   * and cross to the main thread as flat arrays (`segmentFrom` makes it a segment there).
+   */
+  raw(articles: readonly Article[], titles: readonly WordToken[][]): RawSegment {
+    if (articles.length !== this.articles + 1 || titles.length !== articles.length) throw new Error('Cited: the articles do not match the sentences indexed');
+    const docs = this.sentences.length;
+    const raw: RawSegment = {
+      forms: [...this.forms],
+      occurrences: this.occurrences.slice(0, this.length),
+      docEnds: this.docEnds.slice(0, docs),
+      article: this.article.slice(0, docs),
+      paragraph: this.paragraph.slice(0, docs),
+      refersBack: this.refersBack.slice(0, docs),
+      titles: titles.map((tokens) => tokens.flatMap((t) => foldToken(t) ?? [])),
+    };
+    this.release();
+    return raw;
   }
 
   /** A builder is used once: what it gathered goes, even if something still holds the builder. */
@@ -149,6 +172,49 @@ export class SearcherBuilder {
     known.set(token.normal, fold);
     return fold;
   }
+}
+
+/** Sentences indexed as folded forms (fold numbers into `forms`), before the corpus's analyzer turns them into terms. */
+export interface RawSegment {
+  forms: string[];
+  occurrences: Uint32Array;
+  docEnds: Uint32Array;
+  article: Uint32Array;
+  paragraph: Uint32Array;
+  refersBack: Uint8Array;
+  /** Per article, the folded forms of its title. */
+  titles: string[][];
+}
+
+/**
+ * The segment of an article (or a few) added to a running index: its folded forms become terms
+ * through the corpus's analyzer — the main index's spellings, so a question meets both alike — and
+ * the index is built from flat arrays. A few milliseconds for an article of thousands of sentences.
+ */
+export function segmentFrom(raw: RawSegment, sentences: readonly Sentence[], analyzer: Analyzer, options: IndexOptions): Segment {
+  const termIds = new Map<string, number>();
+  const termOfFold = Uint32Array.from(raw.forms, (form) => {
+    const term = analyzer.termOfForm(form);
+    let id = termIds.get(term);
+    if (id === undefined) termIds.set(term, (id = termIds.size));
+    return id;
+  });
+  const occurrences = new Uint32Array(raw.occurrences.length);
+  for (let i = 0; i < occurrences.length; i++) occurrences[i] = termOfFold[raw.occurrences[i]!]!;
+  const index = SentenceIndex.fromTermIds(
+    {
+      terms: [...termIds.keys()],
+      occurrences,
+      docEnds: raw.docEnds,
+      article: raw.article,
+      paragraph: raw.paragraph,
+      refersBack: raw.refersBack,
+      titles: raw.titles.map((forms) => forms.map((f) => analyzer.termOfForm(f))),
+    },
+    options,
+  );
+  if (index.size !== sentences.length) throw new Error('Cited: the segment does not match its sentences');
+  return { index, sentences };
 }
 
 function grow<T extends Uint32Array | Uint8Array>(array: T, length: number): T {

@@ -278,9 +278,12 @@ export class SentenceIndex {
    * pool's best in practice.
    *
    * `stats` are the whole collection's (default: this index's own): idf and length normalisation
-   * come from them, so a segment scores as one index over everything would.
+   * come from them, so a segment scores as one index over everything would. `hidden` marks
+   * sentences never to return (a removed article's, until the next merge); with it, every posting is
+   * scored (hidden sentences could otherwise hold the pool's place while pruning decides).
    */
-  search(terms: string[], limit: number, weights?: readonly number[], exhaustive = false, stats: CollectionStats = this.ownStats): RawHit[] {
+  search(terms: string[], limit: number, weights?: readonly number[], exhaustive = false, stats: CollectionStats = this.ownStats, hidden?: Uint8Array): RawHit[] {
+    if (hidden) exhaustive = true;
     if (terms.length > MAX_QUERY_TERMS) throw new Error(`Cited: at most ${MAX_QUERY_TERMS} query terms (got ${terms.length})`);
     const termWeights = weights ?? terms.map((t) => idf(stats.df(t), stats.documents));
     const { context } = this.options;
@@ -358,9 +361,11 @@ export class SentenceIndex {
     };
 
     this.lastSearch = { postings: order.reduce((sum, p) => sum + p.end - p.start, 0), read, pruned: !adding };
+    if (hidden) for (let i = 0; i < count; i++) if (hidden[touched[i]!] === 1) score[touched[i]!] = -Infinity;
     const pool = topByScore(touched, count, poolSize, score, buffer);
     const hits: RawHit[] = [];
     for (const d of pool) {
+      if (score[d] === -Infinity) continue;
       let total = score[d]!;
       let covered = 0;
       const matched: number[] = [];

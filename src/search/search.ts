@@ -11,6 +11,7 @@ import { Analyzer } from '../nlp/analyzer.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import { MAX_QUERY_TERMS, SentenceIndex, type IndexArrays, type IndexOptions } from './index.js';
 import { Variants, type AliasRules, type Vocabulary } from './variants.js';
+import { Segments, type Segment } from './segments.js';
 import { Acronyms } from './acronyms.js';
 
 /** "How long", "how far"…: the second word frames the question; it is not a topic to search for. */
@@ -79,44 +80,53 @@ export interface SearcherState {
 }
 
 export class Searcher {
-  /** Word → term, for the index built over these sentences and every question put to it. */
-  readonly analyzer: Analyzer;
-  private index!: SentenceIndex;
-
   private constructor(
-    vocabulary: Vocabulary,
-    aliases: AliasRules,
+    /** Word → term, for the index built over these sentences and every question put to it. */
+    readonly analyzer: Analyzer,
     private readonly acronyms: Acronyms,
-    private readonly sentences: Sentence[],
+    /** The main segment and any added since (segments.ts). */
+    private readonly segments: Segments,
     private readonly options: SearchOptions,
-  ) {
-    this.analyzer = new Analyzer(new Variants(vocabulary, aliases));
-  }
+  ) {}
 
-  /** A Searcher from what a SearcherBuilder gathered (builder.ts); `index` makes its index once its variants are known. */
+  /** A Searcher from what a SearcherBuilder gathered (builder.ts); `index` makes its index once the analyzer knows the corpus's spellings. */
   static assemble(
     parts: { vocabulary: Vocabulary; acronyms: Acronyms; sentences: Sentence[] },
     aliases: AliasRules,
     options: SearchOptions,
-    index: (searcher: Searcher) => SentenceIndex,
+    index: (analyzer: Analyzer) => SentenceIndex,
   ): Searcher {
-    const searcher = new Searcher(parts.vocabulary, aliases, parts.acronyms, parts.sentences, options);
-    searcher.index = index(searcher);
-    return searcher;
+    const analyzer = new Analyzer(new Variants(parts.vocabulary, aliases));
+    return new Searcher(analyzer, parts.acronyms, new Segments([{ index: index(analyzer), sentences: parts.sentences }]), options);
   }
 
   /** A Searcher from a snapshot's state and the quotable sentences in corpus order. */
   static restore(state: SearcherState, sentences: Sentence[], aliases: AliasRules, options: SearchOptions): Searcher {
     const vocabulary = { counts: new Map(state.vocabulary.counts), names: new Set(state.vocabulary.names) };
-    const searcher = new Searcher(vocabulary, aliases, Acronyms.restore(state.acronyms), sentences, options);
-    searcher.index = new SentenceIndex(state.index, options);
-    if (searcher.index.size !== sentences.length) throw new Error('Cited: the snapshot does not match its sentences');
-    return searcher;
+    const index = new SentenceIndex(state.index, options);
+    if (index.size !== sentences.length) throw new Error('Cited: the snapshot does not match its sentences');
+    return new Searcher(new Analyzer(new Variants(vocabulary, aliases)), Acronyms.restore(state.acronyms), new Segments([{ index, sentences }]), options);
   }
 
+  /** The main segment's state, for the snapshot (added segments are saved on their own). */
   state(): SearcherState {
     const { counts, names } = this.analyzer.variants.vocabulary;
-    return { vocabulary: { counts: [...counts], names: [...names] }, acronyms: this.acronyms.state(), index: this.index.state() };
+    return { vocabulary: { counts: [...counts], names: [...names] }, acronyms: this.acronyms.state(), index: this.segments.list[0]!.index.state() };
+  }
+
+  /** This Searcher with one more segment (an article just added), sharing everything else. */
+  withSegment(segment: Segment): Searcher {
+    return new Searcher(this.analyzer, this.acronyms, this.segments.with(segment), this.options);
+  }
+
+  /** This Searcher with the sentences of these articles never returned (removed ones). */
+  hiding(articleIds: Iterable<string>): Searcher {
+    return new Searcher(this.analyzer, this.acronyms, this.segments.hiding(articleIds), this.options);
+  }
+
+  /** The segments searched: the main one first. */
+  get segmentList(): readonly Segment[] {
+    return this.segments.list;
   }
 
   /**
@@ -125,7 +135,7 @@ export class Searcher {
    * corpus never uses stays as its parts.
    */
   private withCompounds(text: string, tokens: WordToken[]): WordToken[] {
-    const known = hyphenCompounds(text, tokens).filter((c) => this.index.has(this.analyzer.termOfToken(c.token) ?? ''));
+    const known = hyphenCompounds(text, tokens).filter((c) => this.segments.has(this.analyzer.termOfToken(c.token) ?? ''));
     if (known.length === 0) return tokens;
     const out: WordToken[] = [];
     let next = 0;
@@ -149,7 +159,7 @@ export class Searcher {
       const demonym = /(an|ian|ese|ish)$/i.test(token.normal);
       const name = (token.capitalised || pos === 'PROPN') && !demonym;
       const share = name ? this.options.unknownWeight.name : pos === 'NOUN' || demonym ? this.options.unknownWeight.noun : this.options.unknownWeight.other;
-      return share * this.index.idf('\u0000never');
+      return share * this.segments.idf('\u0000never');
     };
     const terms: QueryTerms = { searched: [], unknown: [], folded: [] };
     const indexTerms: string[] = [];
@@ -167,22 +177,22 @@ export class Searcher {
       }
       let form = this.analyzer.variants.canonical(folded);
       let term = this.analyzer.termOfForm(folded);
-      const expansion = this.index.has(term) ? null : this.acronyms.expand(folded);
+      const expansion = this.segments.has(term) ? null : this.acronyms.expand(folded);
       if (expansion) {
         // An acronym the corpus spells out ("EU" → European Union): search its words instead.
         terms.folded.push({ from: folded, to: expansion.join(' ') });
         for (const word of expansion) {
           const wordTerm = this.analyzer.termOfForm(word);
-          if (indexTerms.includes(wordTerm) || !this.index.has(wordTerm)) continue;
+          if (indexTerms.includes(wordTerm) || !this.segments.has(wordTerm)) continue;
           indexTerms.push(wordTerm);
           terms.searched.push(word);
-          weights.push(this.index.idf(wordTerm) / expansion.length);
+          weights.push(this.segments.idf(wordTerm) / expansion.length);
         }
         return;
       }
-      if (!this.index.has(term)) {
+      if (!this.segments.has(term)) {
         const corrected = this.analyzer.variants.correct(folded, isEnglishWord(token.normal));
-        if (corrected !== null && this.index.has(this.analyzer.termOfForm(corrected))) {
+        if (corrected !== null && this.segments.has(this.analyzer.termOfForm(corrected))) {
           form = this.analyzer.variants.canonical(corrected);
           term = this.analyzer.termOfForm(corrected);
         }
@@ -190,9 +200,9 @@ export class Searcher {
       if (indexTerms.includes(term)) return;
       if (form !== folded) terms.folded.push({ from: folded, to: form });
       indexTerms.push(term);
-      if (this.index.has(term)) {
+      if (this.segments.has(term)) {
         terms.searched.push(form);
-        weights.push(this.index.idf(term));
+        weights.push(this.segments.idf(term));
       } else {
         terms.unknown.push(folded);
         weights.push(unknownWeight(token));
@@ -202,9 +212,9 @@ export class Searcher {
     if (indexTerms.length > MAX_QUERY_TERMS) {
       const keep = new Set(indexTerms.map((_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b).slice(0, MAX_QUERY_TERMS));
       const kept = (_: unknown, i: number) => keep.has(i);
-      return { terms, indexTerms: indexTerms.filter(kept), weights: weights.filter(kept), known: indexTerms.filter(kept).map((t) => this.index.has(t)), common, tokenCount: tokens.length };
+      return { terms, indexTerms: indexTerms.filter(kept), weights: weights.filter(kept), known: indexTerms.filter(kept).map((t) => this.segments.has(t)), common, tokenCount: tokens.length };
     }
-    return { terms, indexTerms, weights, known: indexTerms.map((t) => this.index.has(t)), common, tokenCount: tokens.length };
+    return { terms, indexTerms, weights, known: indexTerms.map((t) => this.segments.has(t)), common, tokenCount: tokens.length };
   }
 
   /**
@@ -219,23 +229,23 @@ export class Searcher {
       if (analysis.common.length > 0) throw citedError('ONLY_COMMON_WORDS', [...new Set(analysis.common)].join(', '));
       throw citedError('NO_SEARCHABLE_WORDS');
     }
-    const raw = this.index.search(analysis.indexTerms, limit, analysis.weights);
+    const raw = this.segments.search(analysis.indexTerms, limit, analysis.weights);
     const bonus = this.options.figureBonus ?? 0;
     const figure = bonus > 0 && ASKS_FOR_FIGURE.test(question);
-    const hits = raw.map((h) => ({
-      sentence: this.sentences[h.doc]!,
-      score: figure && mentionsNumber(this.sentences[h.doc]!.text) ? h.score * (1 + bonus) : h.score,
+    const hits = raw.map(({ hit: h, segment }) => ({
+      sentence: segment.sentences[h.doc]!,
+      score: figure && mentionsNumber(segment.sentences[h.doc]!.text) ? h.score * (1 + bonus) : h.score,
       coverage: h.coverage,
       matched: h.matched.map((q) => analysis.indexTerms[q]!),
       context: h.context.map((q) => analysis.indexTerms[q]!),
-      neighbours: h.neighbours.map((n) => this.sentences[n]!),
+      neighbours: h.neighbours.map((n) => segment.sentences[n]!),
     }));
     if (figure) hits.sort((a, b) => b.score - a.score);
     return { hits, terms: analysis.terms, indexTerms: analysis.indexTerms, analysis: { weights: analysis.weights, known: analysis.known } };
   }
 
-  /** Number of sentences in the index. */
+  /** Number of sentences in the index (all segments). */
   get size(): number {
-    return this.index.size;
+    return this.segments.size;
   }
 }
