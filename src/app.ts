@@ -60,6 +60,7 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
     async close() {
       // Answer records still held for an outage are lost here: the database did not come back in time.
       clearInterval(sync);
+      library.close();
       await moderation.close();
     },
   };

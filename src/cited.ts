@@ -18,7 +18,8 @@ import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder, segmentFrom, type RawSegment } from './search/builder.js';
 import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
-import { fingerprint, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
+import { fingerprint, fingerprintAsync, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
+import { readChanges, readSegment, writeChanges, type Change } from './snapshot-changes.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
 
@@ -150,6 +151,12 @@ export interface Cited {
   /** Index segments searched: 1 after a build or a merge, one more for each article added since. */
   readonly segments: number;
   /**
+   * What the snapshot on disk holds of this index as it was opened: the main snapshot's fingerprint
+   * and the changes saved beside it (snapshot-changes.ts); null without a snapshot. The Library keeps
+   * the files current as articles are added and removed.
+   */
+  readonly basis: { mainPrint: string; changes: Change[] } | null;
+  /**
    * This corpus with articles added (indexed on their own as a segment, `raw` from a
    * SearcherBuilder over just them — see library.ts): searched with the rest at once, scored as one index.
    */
@@ -165,18 +172,47 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
   const print = options.snapshot ? fingerprint(setup.corpusDir, loadingOptions(options)) : '';
   if (options.snapshot) {
     const read = readSnapshot(options.snapshot, print);
-    if (read.ok) return assemble(setup, restore(setup, read.data), 'snapshot');
+    if (read.ok) return assemble(setup, restore(setup, read.data), 'snapshot', { mainPrint: print, changes: [] });
+    // The folder may differ from the snapshot by the changes made while the bot ran (snapshot-changes.ts).
+    const changed = withChanges(setup, options.snapshot, print);
+    if (changed) return changed;
     if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
   }
   const loaded = await indexArticles(setup);
   if (options.snapshot) {
     try {
       writeSnapshot(options.snapshot, snapshotData(loaded), print);
+      writeChanges(options.snapshot, { mainPrint: print, folderPrint: print, changes: [] });
     } catch (error) {
       options.onNote?.(`index snapshot not saved: ${(error as Error).message}`);
     }
   }
-  return assemble(setup, loaded, 'corpus');
+  return assemble(setup, loaded, 'corpus', options.snapshot ? { mainPrint: print, changes: [] } : null);
+}
+
+/**
+ * The index from the main snapshot and the changes saved beside it, when they account for the
+ * folder as it is (`print`); null (with a note when something was there) otherwise.
+ */
+function withChanges(setup: Setup, snapshot: string, print: string): Cited | null {
+  const list = readChanges(snapshot);
+  if (!list || list.folderPrint !== print || list.changes.length === 0) return null;
+  const main = readSnapshot(snapshot, list.mainPrint);
+  if (!main.ok) return null;
+  let cited = assemble(setup, restore(setup, main.data), 'snapshot', { mainPrint: list.mainPrint, changes: list.changes });
+  for (const change of list.changes) {
+    if (change.kind === 'remove') {
+      cited = cited.withoutArticles([change.id]);
+      continue;
+    }
+    const segment = readSegment(snapshot, change.segment);
+    if (!segment) {
+      setup.options.onNote?.(`index snapshot not used: the saved segment ${change.segment} is missing or corrupt; rebuilding it`);
+      return null;
+    }
+    cited = cited.withArticles(segment);
+  }
+  return cited;
 }
 
 /**
@@ -203,7 +239,7 @@ export async function openSnapshot(userOptions: UserOptions, print: string): Pro
   if (!path) throw new Error('Cited: openSnapshot needs options.snapshot');
   const read = await readSnapshotSliced(path, print);
   if (!read.ok) throw new Error(`Cited: the rebuilt index snapshot ${path} cannot be opened: ${read.reason}`);
-  return assemble(setup, restore(setup, read.data), 'snapshot');
+  return assemble(setup, restore(setup, read.data), 'snapshot', { mainPrint: print, changes: [] });
 }
 
 /**
@@ -221,6 +257,12 @@ export async function indexFiles(userOptions: UserOptions, files: readonly strin
     onAnalyzed: ({ sentence, tokens }) => builder.add(sentence, tokens),
   });
   return { articles: corpus.articles, warnings: corpus.warnings, raw: builder.raw(corpus.articles, corpus.titles) };
+}
+
+/** The fingerprint of the corpus folder as it is now, as the snapshot records it (read without holding the event loop). */
+export function folderPrint(userOptions: UserOptions): Promise<string> {
+  const options = mergeOptions(userOptions);
+  return fingerprintAsync(resolve(options.corpusDir), loadingOptions(options));
 }
 
 /** What the snapshot's fingerprint covers besides the files: the options that change what is loaded. */
@@ -271,12 +313,12 @@ function restore({ aliases, searchOptions }: Setup, data: SnapshotData): Loaded 
 
 const snapshotData = (loaded: Loaded): SnapshotData => ({ articles: loaded.articles, warnings: loaded.warnings, searcher: loaded.searcher.state() });
 
-function assemble(setup: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom']): Cited {
+function assemble(setup: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom'], basis: Cited['basis'] = null): Cited {
   const warnings = [...loaded.warnings, ...setup.aliasWarnings];
   for (const warning of warnings) setup.options.onWarning?.(warning);
   const byId = new Map(loaded.articles.map((a) => [a.id, a]));
   const figures = new FigureIndex(loaded.sentences, byId, loaded.searcher);
-  return citedOf({ setup, articles: loaded.articles, warnings, loadedFrom, searcher: loaded.searcher, figures, hidden: new Set(), quotableCount: loaded.sentences.length });
+  return citedOf({ setup, articles: loaded.articles, warnings, loadedFrom, basis, searcher: loaded.searcher, figures, hidden: new Set(), quotableCount: loaded.sentences.length });
 }
 
 /** Everything a Cited answers from; a change while running (an article added or removed) makes a new one. */
@@ -285,6 +327,7 @@ interface State {
   articles: Article[];
   warnings: LoadWarning[];
   loadedFrom: Cited['loadedFrom'];
+  basis: Cited['basis'];
   searcher: Searcher;
   figures: FigureIndex;
   /** Articles removed since the index was built: never quoted, until a merge rebuilds without them. */
@@ -302,6 +345,7 @@ function citedOf(state: State): Cited {
     articles,
     warnings: state.warnings,
     loadedFrom: state.loadedFrom,
+    basis: state.basis,
     sentenceCount: state.quotableCount,
     segments: searcher.segmentList.length,
     ask(question, ask = {}) {

@@ -1,13 +1,18 @@
 /**
- * The corpus as it changes while Cited runs: moderators add an article (a .txt file) or remove
- * one, and the index is rebuilt and swapped in without a restart. Guarantees:
+ * The corpus as it changes while Cited runs: moderators add an article or remove one, and the
+ * index follows without a restart. Guarantees:
  *   - readers always see a complete index: the old one until the new one is ready;
  *   - changes are made one at a time;
  *   - a change that fails leaves the corpus folder as it was (and the index in use with it).
  *
- * The rebuild runs off the main thread (rebuild/rebuild.ts): a worker analyses and indexes the
- * folder and writes the index snapshot, then this thread opens that snapshot and swaps it in.
- * Opening is all the corpus work left on this thread (README, "Under load", has its cost).
+ * Adding indexes only the new article, off the main thread (rebuild/: the worker analyses it into
+ * folded forms), as a segment searched beside the rest (search/segments.ts) — quotable within a
+ * couple of seconds however large the corpus, scored exactly as one index would. Removing hides the
+ * article at once. Later, when the corpus has been quiet for `mergeAfterMs` (or many segments have
+ * piled up), a merge rebuilds the whole index off the main thread and swaps it in, folding the
+ * segments back into one and learning the new articles' spellings; changes made while it runs are
+ * applied on top. With a snapshot, each change is saved beside it (snapshot-changes.ts): a restart
+ * reads the main snapshot and the changes instead of analysing everything again.
  *
  * A removed article's file is moved to `removedDir` (not deleted), so it can be put back by hand;
  * so is an added file that turns out to have no quotable sentence.
@@ -16,32 +21,62 @@ import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { createCited, openSnapshot, type Article, type Cited, type UserOptions } from './cited.js';
+import { createCited, folderPrint, openSnapshot, type Article, type Cited, type UserOptions } from './cited.js';
 import { citedError } from './core/errors.js';
 import { ALIASES_FILE } from './corpus/load.js';
 import { decodeArticle } from './corpus/read-file.js';
 import { articleIdFor } from './corpus/article-id.js';
-import { rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
+import { indexAdded, rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
+import { readSegment, writeChanges, writeSegment, type Change } from './snapshot-changes.js';
+import type { SegmentResult } from './rebuild/job.js';
 
 /** File names on Linux and macOS file systems: at most 255 bytes. */
 const NAME_MAX_BYTES = 255;
 
+export interface LibraryOptions extends RebuildOptions {
+  /** Merge the segments after the corpus has been this quiet (ms). Default 60,000. */
+  mergeAfterMs?: number;
+  /** Merge at once when this many articles have been added since the last merge. Default 32. */
+  mergeAtSegments?: number;
+}
+
+/** A change since the index in use was built, kept to be applied again on top of a merge. */
+type Applied = { kind: 'add'; added: SegmentResult; change: Change & { kind: 'add' } } | { kind: 'remove'; id: string; change: Change & { kind: 'remove' } };
+
 export class Library {
   private cited: Cited;
   private changing: Promise<unknown> = Promise.resolve();
+  /** Changes since the main index was built, in order (what a restart re-applies, and a merge reconciles). */
+  private applied: Applied[] = [];
+  /** The main snapshot's fingerprint (null without a snapshot). */
+  private mainPrint: string | null;
+  private mergeTimer: NodeJS.Timeout | null = null;
+  private merging: Promise<void> | null = null;
+  private closed = false;
 
   private constructor(
     cited: Cited,
     private readonly options: UserOptions,
     private readonly removedDir: string,
-    private readonly rebuildOptions: RebuildOptions,
+    private readonly live: LibraryOptions,
   ) {
     this.cited = cited;
+    this.mainPrint = cited.basis?.mainPrint ?? null;
+    // Changes read back with the snapshot stay on its list until a merge folds them in, which
+    // happens when the corpus is quiet.
+    for (const change of cited.basis?.changes ?? []) {
+      if (change.kind === 'remove') this.applied.push({ kind: 'remove', id: change.id, change });
+      else {
+        const added = readSegment(options.snapshot!, change.segment);
+        if (added) this.applied.push({ kind: 'add', added, change });
+      }
+    }
+    if (this.applied.length > 0) this.scheduleMerge();
   }
 
-  /** `rebuild.script`: the rebuild worker (tests give one that fails, or null to rebuild in this thread). */
-  static async open(options: UserOptions, removedDir: string, rebuild: RebuildOptions = {}): Promise<Library> {
-    return new Library(await createCited(options), options, removedDir, rebuild);
+  /** `live.script`: the corpus worker (tests give one that fails, or null to work on this thread). */
+  static async open(options: UserOptions, removedDir: string, live: LibraryOptions = {}): Promise<Library> {
+    return new Library(await createCited(options), options, removedDir, live);
   }
 
   /** The index in use now. */
@@ -54,8 +89,8 @@ export class Library {
   }
 
   /**
-   * Adds an article from an uploaded file; returns it once the new index is in use. Its id comes
-   * from the file name (corpus/article-id.ts); `article.file` is the name it was saved under.
+   * Adds an article from an uploaded file; returns it once it is searched. Its id comes from the
+   * file name (corpus/article-id.ts); `article.file` is the name it was saved under.
    */
   add(fileName: string, bytes: Uint8Array): Promise<Article> {
     return this.serial(async () => {
@@ -75,60 +110,117 @@ export class Library {
       writeFileSync(staging, bytes);
       renameSync(staging, target);
       const takeOut = () => renameSync(target, join(this.ensureRemovedDir(), removedName(name)));
-      let next: Cited | null;
+      let added: SegmentResult;
+      const started = performance.now();
       try {
-        next = await this.rebuild(id);
+        added = await indexAdded(this.options, [name], this.live);
       } catch (error) {
         takeOut();
         throw error;
       }
-      if (next === null) {
-        // Nothing quotable in it: out it goes again. The snapshot on disk was left as it was, and
-        // describes the folder as it is again.
+      if (!added.articles.some((a) => a.id === id)) {
+        // Nothing quotable in it: out it goes again, and the corpus is as it was.
         takeOut();
         throw citedError('BAD_ARTICLE_FILE', fileName, 'it has no sentences that could be quoted');
       }
-      this.cited = next;
-      return next.article(id)!;
+      const indexed = performance.now();
+      this.cited = this.cited.withArticles(added);
+      this.options.onNote?.(`article ${id} added: ${Math.round(indexed - started)} ms off the main thread, then ${Math.round(performance.now() - indexed)} ms on it (${this.cited.segments} segments)`);
+      this.applied.push({ kind: 'add', added, change: { kind: 'add', segment: '', ids: added.articles.map((a) => a.id) } });
+      await this.save(this.applied.at(-1)!);
+      this.scheduleMerge();
+      return this.cited.article(id)!;
     });
   }
 
-  /** Removes an article; it is never quoted again once this resolves. */
+  /** Removes an article; it is never quoted again once this resolves (at once: no rebuild waits). */
   remove(id: string): Promise<Article> {
     return this.serial(async () => {
       const article = this.cited.article(id);
       if (!article) throw citedError('UNKNOWN_SOURCE', id);
-      const from = join(this.corpusDir, article.file);
-      const to = join(this.ensureRemovedDir(), removedName(article.file));
-      renameSync(from, to);
-      try {
-        this.cited = (await this.rebuild())!;
-      } catch (error) {
-        renameSync(to, from);
-        throw error;
-      }
+      renameSync(join(this.corpusDir, article.file), join(this.ensureRemovedDir(), removedName(article.file)));
+      this.cited = this.cited.withoutArticles([id]);
+      this.applied.push({ kind: 'remove', id, change: { kind: 'remove', id } });
+      await this.save(this.applied.at(-1)!);
+      this.scheduleMerge();
       return article;
     });
   }
 
   /**
-   * The index of the folder as it is now, built on a worker thread and opened here; null when
-   * `expect` (an article just added) is not in it.
+   * Rebuilds the whole index off the main thread and swaps it in, with the changes made meanwhile
+   * applied on top (resolves when done; a merge already running is the one awaited). Run on its own
+   * when the corpus is quiet; tests call it directly.
    */
-  private async rebuild(expect?: string): Promise<Cited | null> {
+  merge(): Promise<void> {
+    this.merging ??= this.runMerge().finally(() => {
+      this.merging = null;
+    });
+    return this.merging;
+  }
+
+  /** Stops merging (a merge running is let finish unawaited). */
+  close(): void {
+    this.closed = true;
+    if (this.mergeTimer) clearTimeout(this.mergeTimer);
+  }
+
+  private async runMerge(): Promise<void> {
+    // Changes up to here are in the folder the rebuild reads; later ones are applied again on top.
+    const before = await this.serial(async () => this.applied.length);
     const started = performance.now();
-    // The snapshot is how the index crosses threads; without a configured one, a temporary file.
     const snapshot = this.options.snapshot ?? join(tmpdir(), `cited-rebuild-${process.pid}-${randomBytes(6).toString('hex')}.snapshot`);
     try {
-      const built = await rebuildIndex({ ...this.options, snapshot }, snapshot, expect, this.rebuildOptions);
-      if (built.missing) return null;
+      const built = await rebuildIndex({ ...this.options, snapshot }, snapshot, undefined, this.live);
+      if (built.missing) return;
       const opening = performance.now();
-      const cited = await openSnapshot({ ...this.options, snapshot }, built.print);
-      const now = performance.now();
-      this.options.onNote?.(`index rebuilt: ${Math.round(opening - started)} ms off the main thread, then ${Math.round(now - opening)} ms on it to open (${cited.sentenceCount} sentences)`);
-      return cited;
+      const merged = await openSnapshot({ ...this.options, snapshot }, built.print);
+      await this.serial(async () => {
+        // Reconciled by what the merge holds, not by timing: an article added as the rebuild read the
+        // folder is in it or not; a removal may have come after it was read.
+        let next = merged;
+        const kept: Applied[] = [];
+        for (const change of this.applied.slice(before)) {
+          if (change.kind === 'add' && change.added.articles.some((a) => !next.article(a.id))) {
+            next = next.withArticles(change.added);
+            kept.push(change);
+          } else if (change.kind === 'remove' && next.article(change.id)) {
+            next = next.withoutArticles([change.id]);
+            kept.push(change);
+          }
+        }
+        this.cited = next;
+        this.applied = kept;
+        this.mainPrint = this.options.snapshot ? built.print : null;
+        await this.save();
+        this.options.onNote?.(`index merged: ${Math.round(opening - started)} ms off the main thread, then ${Math.round(performance.now() - opening)} ms on it (${next.sentenceCount} sentences, ${next.segments} segments)`);
+      });
+    } catch (error) {
+      // The index in use stays as it is, segments and all; the next change tries again.
+      this.options.onNote?.(`index merge failed, the index in use is unchanged: ${(error as Error).message}`);
     } finally {
       if (this.options.snapshot === undefined) rmSync(snapshot, { force: true });
+    }
+  }
+
+  private scheduleMerge(): void {
+    if (this.closed) return;
+    if (this.mergeTimer) clearTimeout(this.mergeTimer);
+    const now = this.cited.segments > (this.live.mergeAtSegments ?? 32);
+    this.mergeTimer = setTimeout(() => void this.merge(), now ? 0 : (this.live.mergeAfterMs ?? 60_000));
+    this.mergeTimer.unref();
+  }
+
+  /** Saves the changes beside the snapshot: `latest`'s segment, then the list (the main snapshot is never rewritten here). */
+  private async save(latest?: Applied): Promise<void> {
+    const snapshot = this.options.snapshot;
+    if (!snapshot || this.mainPrint === null) return;
+    try {
+      if (latest?.kind === 'add') latest.change.segment = writeSegment(snapshot, latest.added);
+      writeChanges(snapshot, { mainPrint: this.mainPrint, folderPrint: await folderPrint(this.options), changes: this.applied.map((a) => a.change) });
+    } catch (error) {
+      // Only a restart's speed depends on it: the next start rebuilds from the articles.
+      this.options.onNote?.(`index changes not saved: ${(error as Error).message}`);
     }
   }
 

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../core/paths.js';
 import { CitedError, type ErrorCode } from '../core/errors.js';
 import type { UserOptions } from '../cited.js';
-import { runRebuild, type DataOptions, type RebuildResult } from './job.js';
+import { runJob, type DataOptions, type JobRequest, type JobResult, type RebuildResult, type SegmentResult } from './job.js';
 import type { WorkerMessage } from './worker.js';
 
 export interface RebuildOptions {
@@ -31,13 +31,22 @@ export function defaultWorkerScript(): string | null {
  * id that must be in the new index: when it is not, nothing is written and `missing` is true.
  */
 export function rebuildIndex(options: UserOptions, snapshot: string, expect?: string, rebuild: RebuildOptions = {}): Promise<RebuildResult> {
+  return inWorker(options, (data) => ({ kind: 'rebuild' as const, options: data, snapshot, ...(expect !== undefined ? { expect } : {}) }), rebuild, 'index rebuilt');
+}
+
+/** Analyses and indexes only `files` of the corpus (articles just added), off the main thread: the makings of a segment. */
+export function indexAdded(options: UserOptions, files: string[], rebuild: RebuildOptions = {}): Promise<SegmentResult> {
+  return inWorker(options, (data) => ({ kind: 'segment' as const, options: data, files }), rebuild, 'added articles indexed');
+}
+
+function inWorker<R extends JobRequest>(options: UserOptions, request: (data: DataOptions) => R, rebuild: RebuildOptions, what: string): Promise<JobResult<R>> {
   // Callbacks cannot cross to a thread: they stay here and the worker's notes and progress come back to them.
   const { onWarning: _, onNote, onProgress, ...data } = options;
-  const request = { options: data satisfies DataOptions, snapshot, ...(expect !== undefined ? { expect } : {}) };
+  const job = request(data satisfies DataOptions);
   const script = rebuild.script === undefined ? defaultWorkerScript() : rebuild.script;
   if (script === null) {
-    onNote?.('index rebuilt on the main thread: no compiled rebuild worker (run `npm run build`)');
-    return runRebuild(request, { ...(onNote ? { onNote } : {}), ...(onProgress ? { onProgress } : {}) });
+    onNote?.(`${what} on the main thread: no compiled rebuild worker (run \`npm run build\`)`);
+    return runJob(job, { ...(onNote ? { onNote } : {}), ...(onProgress ? { onProgress } : {}) });
   }
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -46,11 +55,11 @@ export function rebuildIndex(options: UserOptions, snapshot: string, expect?: st
       settled = true;
       outcome();
     };
-    const worker = new Worker(script, { workerData: request });
+    const worker = new Worker(script, { workerData: job });
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'note') onNote?.(message.message);
       else if (message.kind === 'progress') onProgress?.(message.done, message.total);
-      else if (message.kind === 'done') settle(() => resolve(message.result));
+      else if (message.kind === 'done') settle(() => resolve(message.result as JobResult<R>));
       else settle(() => reject(rebuiltError(message)));
     });
     worker.on('error', (error) => settle(() => reject(new Error(`the index rebuild worker failed: ${error.message}`))));

@@ -1,25 +1,29 @@
 /**
- * The rebuild worker thread (see rebuild.ts): runs one rebuild (job.ts) with the request it was
- * started with, passing notes and progress on as they come, then its result or its error, and ends.
+ * The corpus worker thread (see rebuild.ts): runs one job (job.ts: a rebuild, or the segment of
+ * articles just added) with the request it was started with, passing notes and progress on as they
+ * come, then its result or its error, and ends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isCitedError } from '../core/errors.js';
-import { runRebuild, type RebuildRequest } from './job.js';
+import { runJob, type JobRequest, type RebuildResult, type SegmentResult } from './job.js';
 
 export type WorkerMessage =
   | { kind: 'note'; message: string }
   | { kind: 'progress'; done: number; total: number }
-  | { kind: 'done'; result: Awaited<ReturnType<typeof runRebuild>> }
+  | { kind: 'done'; result: RebuildResult | SegmentResult }
   | { kind: 'failed'; code: string | null; message: string; stack: string | null };
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 
 try {
-  const result = await runRebuild(workerData as RebuildRequest, {
+  const result = await runJob(workerData as JobRequest, {
     onNote: (message) => post({ kind: 'note', message }),
     onProgress: (done, total) => post({ kind: 'progress', done, total }),
   });
-  post({ kind: 'done', result });
+  // A segment's flat arrays move to the main thread rather than being copied.
+  const raw = 'raw' in result ? result.raw : null;
+  const transfer = raw ? [raw.occurrences, raw.docEnds, raw.article, raw.paragraph, raw.refersBack].map((a) => a.buffer as ArrayBuffer) : [];
+  parentPort!.postMessage({ kind: 'done', result } satisfies WorkerMessage, transfer);
 } catch (error) {
   // A CitedError keeps its code across the thread boundary: the user sees its message as it is.
   const e = error instanceof Error ? error : new Error(String(error));
