@@ -20,6 +20,7 @@ import { defaultBoilerplate } from './corpus/boilerplate.js';
 import { citedError } from './core/errors.js';
 import { fingerprint, fingerprintAsync, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
 import { readChanges, readSegment, writeChanges, type Change } from './snapshot-changes.js';
+import { unpackArticles } from './rebuild/packing.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
 
@@ -160,7 +161,7 @@ export interface Cited {
    * This corpus with articles added (indexed on their own as a segment, `raw` from a
    * SearcherBuilder over just them — see library.ts): searched with the rest at once, scored as one index.
    */
-  withArticles(added: { articles: Article[]; raw: RawSegment }): Cited;
+  withArticles(added: { articles: Article[]; raw: RawSegment }, pause?: () => Promise<void>): Promise<Cited>;
   /** This corpus without these articles: never quoted again (the index drops them at the next merge). */
   withoutArticles(ids: readonly string[]): Cited;
 }
@@ -174,7 +175,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
     const read = readSnapshot(options.snapshot, print);
     if (read.ok) return assemble(setup, restore(setup, read.data), 'snapshot', { mainPrint: print, changes: [] });
     // The folder may differ from the snapshot by the changes made while the bot ran (snapshot-changes.ts).
-    const changed = withChanges(setup, options.snapshot, print);
+    const changed = await withChanges(setup, options.snapshot, print);
     if (changed) return changed;
     if (read.reason !== 'no snapshot yet') options.onNote?.(`index snapshot not used: ${read.reason}; rebuilding it`);
   }
@@ -194,7 +195,7 @@ export async function createCited(userOptions: UserOptions = {}): Promise<Cited>
  * The index from the main snapshot and the changes saved beside it, when they account for the
  * folder as it is (`print`); null (with a note when something was there) otherwise.
  */
-function withChanges(setup: Setup, snapshot: string, print: string): Cited | null {
+async function withChanges(setup: Setup, snapshot: string, print: string): Promise<Cited | null> {
   const list = readChanges(snapshot);
   if (!list || list.folderPrint !== print || list.changes.length === 0) return null;
   const main = readSnapshot(snapshot, list.mainPrint);
@@ -210,7 +211,7 @@ function withChanges(setup: Setup, snapshot: string, print: string): Cited | nul
       setup.options.onNote?.(`index snapshot not used: the saved segment ${change.segment} is missing or corrupt; rebuilding it`);
       return null;
     }
-    cited = cited.withArticles(segment);
+    cited = await cited.withArticles({ articles: await unpackArticles(segment.packed, async () => undefined), raw: segment.raw });
   }
   return cited;
 }
@@ -369,9 +370,9 @@ function citedOf(state: State): Cited {
     sentence: (id) => byId.get(id.slice(0, id.lastIndexOf('#')))?.sentences.find((s) => s.id === id),
     figureSubjects: () => figures.subjects(visible(undefined)).map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
-    withArticles(added) {
+    async withArticles(added, pause) {
       const sentences = quotable(added.articles);
-      const segment = segmentFrom(added.raw, sentences, searcher.analyzer, setup.searchOptions);
+      const segment = await segmentFrom(added.raw, sentences, searcher.analyzer, setup.searchOptions, pause);
       const all = [...articles, ...added.articles];
       const next = searcher.withSegment(segment);
       return citedOf({ ...state, articles: all, searcher: next, figures: figures.extended(sentences, new Map(all.map((a) => [a.id, a])), next), quotableCount: state.quotableCount + sentences.length });

@@ -29,6 +29,10 @@ import { articleIdFor } from './corpus/article-id.js';
 import { indexAdded, rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
 import { readSegment, writeChanges, writeSegment, type Change } from './snapshot-changes.js';
 import type { SegmentResult } from './rebuild/job.js';
+import { unpackArticles } from './rebuild/packing.js';
+
+/** A turn of the event loop: interactions waiting are handled before the corpus work goes on. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** File names on Linux and macOS file systems: at most 255 bytes. */
 const NAME_MAX_BYTES = 255;
@@ -40,8 +44,11 @@ export interface LibraryOptions extends RebuildOptions {
   mergeAtSegments?: number;
 }
 
-/** A change since the index in use was built, kept to be applied again on top of a merge. */
-type Applied = { kind: 'add'; added: SegmentResult; change: Change & { kind: 'add' } } | { kind: 'remove'; id: string; change: Change & { kind: 'remove' } };
+/** Articles added, as `Cited.withArticles` takes them. */
+type Added = Parameters<Cited['withArticles']>[0];
+
+/** A change since the index in use was built, kept to be applied again on top of a merge (and saved as `packed`). */
+type Applied = { kind: 'add'; added: Added; packed: SegmentResult; change: Change & { kind: 'add' } } | { kind: 'remove'; id: string; change: Change & { kind: 'remove' } };
 
 export class Library {
   private cited: Cited;
@@ -67,8 +74,10 @@ export class Library {
     for (const change of cited.basis?.changes ?? []) {
       if (change.kind === 'remove') this.applied.push({ kind: 'remove', id: change.id, change });
       else {
-        const added = readSegment(options.snapshot!, change.segment);
-        if (added) this.applied.push({ kind: 'add', added, change });
+        const packed = readSegment(options.snapshot!, change.segment);
+        // Its articles are in the index in use already: kept here only to be applied on top of a merge.
+        const articles = (cited.articles as Article[]).filter((a) => change.ids.includes(a.id));
+        if (packed) this.applied.push({ kind: 'add', added: { articles, raw: packed.raw }, packed, change });
       }
     }
     if (this.applied.length > 0) this.scheduleMerge();
@@ -110,23 +119,26 @@ export class Library {
       writeFileSync(staging, bytes);
       renameSync(staging, target);
       const takeOut = () => renameSync(target, join(this.ensureRemovedDir(), removedName(name)));
-      let added: SegmentResult;
+      let packed: SegmentResult;
       const started = performance.now();
       try {
-        added = await indexAdded(this.options, [name], this.live);
+        packed = await indexAdded(this.options, [name], this.live);
       } catch (error) {
         takeOut();
         throw error;
       }
-      if (!added.articles.some((a) => a.id === id)) {
+      if (!packed.packed.articles.some((a) => a.id === id)) {
         // Nothing quotable in it: out it goes again, and the corpus is as it was.
         takeOut();
         throw citedError('BAD_ARTICLE_FILE', fileName, 'it has no sentences that could be quoted');
       }
       const indexed = performance.now();
-      this.cited = this.cited.withArticles(added);
-      this.options.onNote?.(`article ${id} added: ${Math.round(indexed - started)} ms off the main thread, then ${Math.round(performance.now() - indexed)} ms on it (${this.cited.segments} segments)`);
-      this.applied.push({ kind: 'add', added, change: { kind: 'add', segment: '', ids: added.articles.map((a) => a.id) } });
+      // The sentences are made objects again in slices: the event loop goes on between them.
+      const added = { articles: await unpackArticles(packed.packed), raw: packed.raw };
+      const unpacked = performance.now();
+      this.cited = await this.cited.withArticles(added, turn);
+      this.options.onNote?.(`article ${id} added: ${Math.round(indexed - started)} ms off the main thread, then ${Math.round(performance.now() - unpacked)} ms on it (${this.cited.segments} segments)`);
+      this.applied.push({ kind: 'add', added, packed, change: { kind: 'add', segment: '', ids: added.articles.map((a) => a.id) } });
       await this.save(this.applied.at(-1)!);
       this.scheduleMerge();
       return this.cited.article(id)!;
@@ -182,7 +194,7 @@ export class Library {
         const kept: Applied[] = [];
         for (const change of this.applied.slice(before)) {
           if (change.kind === 'add' && change.added.articles.some((a) => !next.article(a.id))) {
-            next = next.withArticles(change.added);
+            next = await next.withArticles(change.added, turn);
             kept.push(change);
           } else if (change.kind === 'remove' && next.article(change.id)) {
             next = next.withoutArticles([change.id]);
@@ -216,7 +228,9 @@ export class Library {
     const snapshot = this.options.snapshot;
     if (!snapshot || this.mainPrint === null) return;
     try {
-      if (latest?.kind === 'add') latest.change.segment = writeSegment(snapshot, latest.added);
+      // A turn first: the segment was just built, and serialising a large one is a few dozen milliseconds more.
+      await turn();
+      if (latest?.kind === 'add') latest.change.segment = await writeSegment(snapshot, latest.packed);
       writeChanges(snapshot, { mainPrint: this.mainPrint, folderPrint: await folderPrint(this.options), changes: this.applied.map((a) => a.change) });
     } catch (error) {
       // Only a restart's speed depends on it: the next start rebuilds from the articles.

@@ -15,11 +15,11 @@
  * format (typed arrays and all) behind a line naming the format and a CRC-32 of the rest.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { crc32 } from 'node:zlib';
-import type { Article, LoadWarning } from './core/types.js';
-import type { RawSegment } from './search/builder.js';
+import type { SegmentResult } from './rebuild/job.js';
 
 const FORMAT = 1;
 const MAGIC = `CITED-SEGMENT ${FORMAT} `;
@@ -35,20 +35,20 @@ export interface ChangeList {
   changes: Change[];
 }
 
-export interface SegmentData {
-  articles: Article[];
-  warnings: LoadWarning[];
-  raw: RawSegment;
-}
+/** A segment as saved: its articles as columns (rebuild/packing.ts) and its folded forms. */
+export type SegmentData = SegmentResult;
 
 export const changesFile = (snapshot: string): string => `${snapshot}.changes`;
 const segmentPath = (snapshot: string, name: string): string => join(dirname(snapshot), name);
 
-/** Writes an added article's segment beside the snapshot; returns its file name. */
-export function writeSegment(snapshot: string, data: SegmentData): string {
+/** Writes an added article's segment beside the snapshot (without holding the event loop for the writing); returns its file name. */
+export async function writeSegment(snapshot: string, data: SegmentData): Promise<string> {
   const body = serialize(data);
   const name = `${basename(snapshot)}.segment-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  writeAtomically(segmentPath(snapshot, name), Buffer.concat([Buffer.from(`${MAGIC}${crc32(body).toString(16)}\n`), body]));
+  const path = segmentPath(snapshot, name);
+  const temporary = `${path}.tmp-${process.pid}`;
+  await writeFile(temporary, Buffer.concat([Buffer.from(`${MAGIC}${crc32(body).toString(16)}\n`), body]));
+  await rename(temporary, path);
   return name;
 }
 

@@ -47,7 +47,7 @@ const TYPES = { u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 const typeOf = (array: TypedArray): keyof typeof TYPES => (array instanceof Uint32Array ? 'u32' : array instanceof Uint16Array ? 'u16' : 'u8');
 
 /** Sentences as columns: reading 100,000 small JSON objects back is most of a cold start. */
-const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption', 'wordless'];
+export const EXCLUSIONS: (ExclusionReason | undefined)[] = [undefined, 'boilerplate', 'duplicate', 'caption', 'wordless'];
 
 /**
  * The body's CRC-32: it catches a torn write or a flipped bit (the threat here; the file is the

@@ -64,8 +64,9 @@ describe('adding and removing while running: segments off the main thread, merge
     const { library, notes } = await open({ script: null });
     const { result: article, turns } = await turnsDuring(() => library.add('geneva.txt', bytes(GENEVA)));
     expect(article.id).toBe('geneva');
-    // Only saving the change beside the snapshot (its file reads are async) lets the loop through, a turn or two.
-    expect(turns).toBeLessThan(5);
+    // The analysis ran here, in one go; only building the segment and saving it beside the snapshot
+    // let the loop through, a few turns — against the hundreds of a worker's analysis.
+    expect(turns).toBeLessThan(10);
     expect(notes[0]).toBe('added articles indexed on the main thread: no compiled rebuild worker (run `npm run build`)');
     expect(library.current.ask('Where did negotiators discuss a ceasefire?').excerpts[0]!.text).toBe(GENEVA.trim());
     library.close();

@@ -40,7 +40,7 @@ describe('an article added as a segment', () => {
     for (const file of Object.keys(EXTRA)) {
       cpSync(join(everything, file), join(base, file));
       const added = await indexFiles({ corpusDir: base }, [file]);
-      running = running.withArticles(added);
+      running = await running.withArticles(added);
     }
     expect(running.segments).toBe(3);
     expect(running.sentenceCount).toBe(rebuilt.sentenceCount);

@@ -33,6 +33,19 @@ export class Analyzer {
     return term;
   }
 
+  /**
+   * `termOfForm` for a form whose stem is already known (worked out on a worker thread): the stem
+   * is its term unless the corpus spells the word another way.
+   */
+  termOfStemmedForm(folded: string, stem: string): string {
+    const cached = this.terms.get(folded);
+    if (cached !== undefined) return cached;
+    const canonical = this.variants.canonical(folded);
+    const term = canonical === folded ? stem : termOf(canonical);
+    if (this.terms.size < MAX_REMEMBERED) this.terms.set(folded, term);
+    return term;
+  }
+
   /** The term of a token, or null when it carries nothing (a stop word, a lone letter). */
   termOfToken(token: WordToken): string | null {
     const folded = foldToken(token);

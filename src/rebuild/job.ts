@@ -6,7 +6,9 @@
  *   segment   analyse and index just the files named (articles just added), as folded forms the
  *             main thread turns into a segment of the running index (`Cited.withArticles`).
  */
-import { indexCorpus, indexFiles, type UserOptions } from '../cited.js';
+import { indexCorpus, indexFiles, type LoadWarning, type UserOptions } from '../cited.js';
+import type { RawSegment } from '../search/builder.js';
+import { packArticles, type PackedArticles } from './packing.js';
 import { writeSnapshot } from '../snapshot.js';
 
 /** The options that can cross to a worker: everything but the callbacks (RegExps clone as they are). */
@@ -32,7 +34,12 @@ export interface SegmentRequest {
 
 /** `print`: the fingerprint the snapshot was written with; `missing`: the expected article is not in it (nothing written). */
 export type RebuildResult = { missing: false; print: string } | { missing: true };
-export type SegmentResult = Awaited<ReturnType<typeof indexFiles>>;
+/** Articles just added, indexed as folded forms, as they cross to the main thread (packing.ts). */
+export interface SegmentResult {
+  packed: PackedArticles;
+  warnings: LoadWarning[];
+  raw: RawSegment;
+}
 export type JobResult<R extends JobRequest> = R extends RebuildRequest ? RebuildResult : SegmentResult;
 
 export interface RebuildHooks {
@@ -41,7 +48,10 @@ export interface RebuildHooks {
 }
 
 export async function runJob<R extends JobRequest>(request: R, hooks: RebuildHooks = {}): Promise<JobResult<R>> {
-  if (request.kind === 'segment') return (await indexFiles({ ...request.options, ...hooks }, request.files)) as JobResult<R>;
+  if (request.kind === 'segment') {
+    const { articles, warnings, raw } = await indexFiles({ ...request.options, ...hooks }, request.files);
+    return { packed: packArticles(articles), warnings, raw } as JobResult<R>;
+  }
   return (await runRebuild(request, hooks)) as JobResult<R>;
 }
 

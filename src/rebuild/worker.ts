@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isCitedError } from '../core/errors.js';
 import { runJob, type JobRequest, type RebuildResult, type SegmentResult } from './job.js';
+import { transferables } from './packing.js';
 
 export type WorkerMessage =
   | { kind: 'note'; message: string }
@@ -21,8 +22,7 @@ try {
     onProgress: (done, total) => post({ kind: 'progress', done, total }),
   });
   // A segment's flat arrays move to the main thread rather than being copied.
-  const raw = 'raw' in result ? result.raw : null;
-  const transfer = raw ? [raw.occurrences, raw.docEnds, raw.article, raw.paragraph, raw.refersBack].map((a) => a.buffer as ArrayBuffer) : [];
+  const transfer = 'raw' in result ? [...[result.raw.occurrences, result.raw.docEnds, result.raw.article, result.raw.paragraph, result.raw.refersBack].map((a) => a.buffer as ArrayBuffer), ...transferables(result.packed)] : [];
   parentPort!.postMessage({ kind: 'done', result } satisfies WorkerMessage, transfer);
 } catch (error) {
   // A CitedError keeps its code across the thread boundary: the user sees its message as it is.

@@ -7,7 +7,7 @@
  */
 import type { Article, Sentence } from '../core/types.js';
 import type { WordToken } from '../nlp/analysis.js';
-import { foldToken, hyphenCompounds, opensWithPronoun } from '../nlp/terms.js';
+import { foldToken, hyphenCompounds, opensWithPronoun, termOf } from '../nlp/terms.js';
 import type { LoadedCorpus } from '../corpus/load.js';
 import { Acronyms } from './acronyms.js';
 import { SentenceIndex, type IndexOptions } from './index.js';
@@ -133,6 +133,8 @@ export class SearcherBuilder {
     const docs = this.sentences.length;
     const raw: RawSegment = {
       forms: [...this.forms],
+      // Stemming is most of turning a form into a term: done here, on the worker, not on the main thread.
+      stems: this.forms.map((form) => termOf(form)),
       occurrences: this.occurrences.slice(0, this.length),
       docEnds: this.docEnds.slice(0, docs),
       article: this.article.slice(0, docs),
@@ -177,6 +179,8 @@ export class SearcherBuilder {
 /** Sentences indexed as folded forms (fold numbers into `forms`), before the corpus's analyzer turns them into terms. */
 export interface RawSegment {
   forms: string[];
+  /** Each form's term were it spelled as the corpus spells it (its stem), made where the forms were. */
+  stems: string[];
   occurrences: Uint32Array;
   docEnds: Uint32Array;
   article: Uint32Array;
@@ -191,16 +195,24 @@ export interface RawSegment {
  * through the corpus's analyzer — the main index's spellings, so a question meets both alike — and
  * the index is built from flat arrays. A few milliseconds for an article of thousands of sentences.
  */
-export function segmentFrom(raw: RawSegment, sentences: readonly Sentence[], analyzer: Analyzer, options: IndexOptions): Segment {
+export async function segmentFrom(raw: RawSegment, sentences: readonly Sentence[], analyzer: Analyzer, options: IndexOptions, pause: () => Promise<void> = async () => undefined): Promise<Segment> {
   const termIds = new Map<string, number>();
-  const termOfFold = Uint32Array.from(raw.forms, (form) => {
-    const term = analyzer.termOfForm(form);
+  const termOfFold = new Uint32Array(raw.forms.length);
+  // In slices, with `pause` between them: a large article has tens of thousands of forms and
+  // hundreds of thousands of words, too many to map in one go on a thread that answers members.
+  for (let fold = 0; fold < raw.forms.length; fold++) {
+    const term = analyzer.termOfStemmedForm(raw.forms[fold]!, raw.stems[fold]!);
     let id = termIds.get(term);
     if (id === undefined) termIds.set(term, (id = termIds.size));
-    return id;
-  });
+    termOfFold[fold] = id;
+    if (fold % 8192 === 8191) await pause();
+  }
   const occurrences = new Uint32Array(raw.occurrences.length);
-  for (let i = 0; i < occurrences.length; i++) occurrences[i] = termOfFold[raw.occurrences[i]!]!;
+  for (let i = 0; i < occurrences.length; i++) {
+    occurrences[i] = termOfFold[raw.occurrences[i]!]!;
+    if (i % 131072 === 131071) await pause();
+  }
+  await pause();
   const index = SentenceIndex.fromTermIds(
     {
       terms: [...termIds.keys()],
