@@ -30,6 +30,10 @@ describe('npm run bench (real process, a small corpus)', () => {
       for (const key of ['ingest_s', 'query_p50_ms', 'query_p99_ms', 'cold_start_s']) expect(e[key], `${name} ${key}`).toBeGreaterThan(0);
       expect(e['query_p99_ms']).toBeGreaterThanOrEqual(e['query_p50_ms'] as number);
     }
+    // Adding to Cited's running index without a rebuild is measured, and only Cited can.
+    for (const key of ['add_one_ms', 'add_batch_of_100_ms', 'query_p50_with_101_segments_ms']) expect(report!.engines['cited']![key], key).toBeGreaterThan(0);
+    expect(report!.engines['fts5']!['add_one_ms']).toBeUndefined();
+    expect(run.stdout).toMatch(/adding to the running index \(no rebuild\): one article [\d.]+ ms, 100 more one by one \d+ ms \(a full rebuild: [\d.]+ s\)/);
     // The JavaScript heap cannot see SQLite's index: reported as not measured, with the reason.
     expect(report!.engines['fts5']!['heap_bytes']).toBeNull();
     expect(report!.engines['fts5']!['note']).toMatch(/outside the JavaScript heap/);

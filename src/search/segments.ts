@@ -74,7 +74,9 @@ export class Segments implements CollectionStats {
 
   /** The best `limit` sentences over every segment, as one index would rank them; hidden articles never. */
   search(terms: string[], limit: number, weights: readonly number[]): SegmentHit[] {
-    const stats: CollectionStats = this.list.length === 1 ? this.list[0]!.index.ownStats : this;
+    // Each term's document frequency summed over the segments once per search, not once per segment.
+    const dfs = this.list.length === 1 ? null : new Map(terms.map((t) => [t, this.df(t)]));
+    const stats: CollectionStats = dfs === null ? this.list[0]!.index.ownStats : { documents: this.documents, averageLength: this.averageLength, df: (t) => dfs.get(t) ?? this.df(t) };
     const found: SegmentHit[] = [];
     this.list.forEach((segment, i) => {
       const hidden = this.hiddenDocs[i] ?? undefined;

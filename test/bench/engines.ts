@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeParagraph } from '../../src/nlp/analysis.js';
 import { forEachAnalyzed } from '../../src/nlp/parallel.js';
-import { SearcherBuilder } from '../../src/search/builder.js';
+import { SearcherBuilder, segmentFrom } from '../../src/search/builder.js';
 import { Searcher } from '../../src/search/search.js';
 import { defaults } from '../../src/cited.js';
 import { noAliases } from '../../src/search/variants.js';
@@ -23,6 +23,11 @@ export interface Built {
   query(question: string, limit: number): number[];
   /** Saves the index; the function returned loads it back as a fresh engine (timed as the cold start). */
   save?(): () => Built;
+  /**
+   * Adds articles (each a list of sentences) to the running index without rebuilding it, one at a
+   * time, as moderators or a feed would; later queries search them too. Where the engine can.
+   */
+  add?(articles: string[][]): Promise<void>;
 }
 
 export interface BenchEngine {
@@ -93,8 +98,27 @@ const citedOptions = { bm25: defaults.bm25, context: defaults.context, unknownWe
 
 // Module-level, so a loader closes over its file alone: a cold start must not find the engine it replaces still in memory.
 function citedBuilt(engine: Searcher, articles: Article[]): Built {
+  let added = 0;
   return {
     query: (q, limit) => engine.search(q, limit).hits.map((h) => Number(h.sentence.id)),
+    // As Library.add does it, minus the worker: the article analysed, indexed as folded forms, made a segment with the corpus's analyzer.
+    async add(texts) {
+      for (const lines of texts) {
+        const articleId = `added${added++}`;
+        const text = lines.join('\n');
+        const article: Article = { id: articleId, file: `${articleId}.txt`, title: null, date: null, url: null, outlet: null, text, sentences: [], metaOrigin: {} };
+        const builder = new SearcherBuilder();
+        let at = 0;
+        lines.forEach((line, i) => {
+          const sentence: Sentence = { id: String(-1 - i), articleId, position: i, paragraph: i, text: line, start: at, end: at + line.length };
+          at += line.length + 1;
+          article.sentences.push(sentence);
+          builder.add(sentence, analyzeParagraph(line).flatMap((s) => s.tokens));
+        });
+        const raw = builder.raw([article], [[]]);
+        engine = engine.withSegment(await segmentFrom(raw, article.sentences, engine.analyzer, citedOptions));
+      }
+    },
     // Cold start: the index snapshot written to disk, then read back as `npm start` does.
     save() {
       const dir = mkdtempSync(join(tmpdir(), 'cited-bench-snapshot-'));

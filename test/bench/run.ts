@@ -38,6 +38,11 @@ interface Result {
   query_p99_ms: number | null;
   cold_start_s: number | null;
   top10_overlap_with_cited: number | null;
+  /** Adding to the running index without a rebuild (engines that can): one article of 50 sentences, then 100 more one by one. */
+  add_one_ms?: number;
+  add_batch_of_100_ms?: number;
+  /** Query p50 with those 101 articles searched as segments beside the main index (before a merge). */
+  query_p50_with_101_segments_ms?: number;
   note?: string;
 }
 
@@ -79,6 +84,27 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
   }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  const adding: Partial<Result> = {};
+  if (built.add) {
+    // Articles of 50 generated sentences each, from another seed than the corpus.
+    const extra = generate(50 * 101, { seed: 7, questions: 0 }).sentences;
+    const articles = Array.from({ length: 101 }, (_, i) => extra.slice(i * 50, (i + 1) * 50));
+    log(`${engine.name}: adding 1 article, then 100…`);
+    let t = performance.now();
+    await built.add(articles.slice(0, 1));
+    adding.add_one_ms = performance.now() - t;
+    t = performance.now();
+    await built.add(articles.slice(1));
+    adding.add_batch_of_100_ms = performance.now() - t;
+    const after: number[] = [];
+    for (const q of questions.slice(0, 200)) {
+      const s = performance.now();
+      built.query(q, 10);
+      after.push(performance.now() - s);
+    }
+    after.sort((a, b) => a - b);
+    adding.query_p50_with_101_segments_ms = after[Math.floor(after.length / 2)]!;
+  }
   let cold: number | null = null;
   if (built.save) {
     const load = built.save();
@@ -101,7 +127,7 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
       }, 0) / tops.length
     : null;
   return {
-    result: { ingest_s: ingest, ingest_sentences_per_s: count / ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes === null ? null : heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
+    result: { ingest_s: ingest, ingest_sentences_per_s: count / ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes === null ? null : heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...adding, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
     tops,
   };
 }
@@ -126,6 +152,10 @@ const lines = [
   ),
   '\nratios, Cited against each peer (> 1: Cited is better by that factor)',
 ];
+const live = engines['cited']!;
+if (live.add_one_ms !== undefined) {
+  lines.splice(-1, 0, `\nadding to the running index (no rebuild): one article ${live.add_one_ms.toFixed(1)} ms, 100 more one by one ${live.add_batch_of_100_ms!.toFixed(0)} ms (a full rebuild: ${fmt(live.ingest_s, 1)} s); query p50 with 101 segments ${fmt(live.query_p50_with_101_segments_ms ?? null)} ms (merged: ${fmt(live.query_p50_ms)} ms)`);
+}
 const c = engines['cited']!;
 for (const [name, r] of Object.entries(engines)) {
   if (name === 'cited') continue;
