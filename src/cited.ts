@@ -12,7 +12,7 @@ import type { Answer, Article, LoadWarning, Sentence } from './core/types.js';
 import { defaultBM25, type BM25Params } from './search/bm25.js';
 import type { ContextWeights } from './search/index.js';
 import { Searcher, type SearchOptions, type SearchResult } from './search/search.js';
-import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
+import { noAliases, parseAliases, type AliasRules, type Vocabulary } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, judge as judgeAnswer, kindFirst, type AnswerOptions, type Judgement } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder } from './search/builder.js';
@@ -147,6 +147,11 @@ export interface Cited {
   /** What the corpus's figures count, most figures first (for autocomplete). */
   figureSubjects(): { subject: string; count: number }[];
   article(id: string): Article | undefined;
+  /**
+   * The corpus's words as the index folds them (`counts`: folded form → occurrences; `names`: the
+   * forms it only writes capitalised), e.g. to tell whether the articles use an asker's spelling.
+   */
+  readonly vocabulary: Vocabulary;
 }
 
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
@@ -279,6 +284,7 @@ function assemble({ options, aliasWarnings }: Setup, loaded: Loaded, loadedFrom:
     sentence: (id) => byId.get(id.slice(0, id.lastIndexOf('#')))?.sentences.find((s) => s.id === id),
     figureSubjects: () => figureIndex.subjects().map(({ subject, count }) => ({ subject, count })),
     article: (id) => byId.get(id),
+    vocabulary: searcher.analyzer.variants.vocabulary,
   };
 }
 

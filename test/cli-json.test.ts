@@ -8,8 +8,11 @@ const ask = (args: string[], input?: string, env?: Record<string, string | undef
 /** The stable machine interface: exactly these keys, in this shape. */
 function expectAnswerShape(value: unknown) {
   const answer = value as Record<string, unknown>;
-  // The original fields keep their names and meaning; `related` was added (the closest passages when abstaining).
-  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'question', 'related']);
+  // The original fields keep their names and meaning; added later: `related` (the closest passages
+  // when abstaining) and `notes` (what the console says about the question's words).
+  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'notes', 'question', 'related']);
+  expect(Array.isArray(answer.notes) && (answer.notes as unknown[]).every((n) => typeof n === 'string')).toBe(true);
+  if (answer.error !== undefined) expect(answer.notes).toEqual([]);
   expect(typeof answer.question).toBe('string');
   expect(typeof answer.abstained).toBe('boolean');
   if (answer.abstained) expect(answer.excerpts).toEqual([]);
