@@ -6,7 +6,8 @@
  *   `/moderation suppress 003_x reason: not news`    → subcommand, then its options
  *   `/sources`                                       → the command's default subcommand (list)
  *
- * A command's first option may be written without its name (at the start, `question:` too). A
+ * A command's first option may be written without its name (a free-text one, such as the question,
+ * is named only at the start: "question:" inside a question is text). A
  * free-text value (a question, a reason, a path) runs to the next option; any other value is one
  * word or a "quoted phrase", and the words after it go back to the first option — so an option
  * can stand anywhere, even in the middle of a question. Values are checked here: a bad one
@@ -54,9 +55,10 @@ export function toInput(command: Command, rest: string): CommandInput {
   }
   const fits = `/${usage(label, options)} (options are written name:value)`;
 
-  // The first option's name counts only at the start, so "question:" inside a question stays text.
-  const markers = [...remaining.matchAll(new RegExp(`(?:^|\\s)(${others.map((o) => escapeRegExp(o.name)).join('|') || '(?!)'}):`, 'gi'))];
-  const mainMarker = new RegExp(`^${escapeRegExp(main.name)}:`, 'i').exec(remaining);
+  // A free-text first option's name counts only at the start, so "question:" inside a question stays text.
+  const anywhere = takesSpaces(main) ? others : options;
+  const markers = [...remaining.matchAll(new RegExp(`(?:^|\\s)(${anywhere.map((o) => escapeRegExp(o.name)).join('|') || '(?!)'}):`, 'gi'))];
+  const mainMarker = takesSpaces(main) ? new RegExp(`^${escapeRegExp(main.name)}:`, 'i').exec(remaining) : null;
   if (mainMarker) markers.unshift(Object.assign(mainMarker, { 1: main.name }));
   const loose = [remaining.slice(0, markers[0]?.index ?? remaining.length)];
   markers.forEach((m, i) => {
