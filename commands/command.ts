@@ -15,6 +15,16 @@ export interface CommandOption {
   /** Discord offers choices while typing (the console ignores it). */
   autocomplete?: boolean;
   maxLength?: number;
+  /**
+   * The value may hold spaces (a question, a reason, a path): in the console it runs to the next
+   * option on the line. Other values are one word there, or a "quoted phrase".
+   */
+  freeText?: boolean;
+  /** What the value is, for the console's /help: `reason:<why>` (default: the option's name). */
+  hint?: string;
+  /** Smallest and largest value of an integer option (the console refuses others; Discord's command clamps). */
+  min?: number;
+  max?: number;
 }
 
 export interface Subcommand {

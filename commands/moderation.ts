@@ -8,7 +8,9 @@ import { citedError } from '../src/core/errors.js';
 
 const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const limitOf = (input: CommandInput, fallback: number) => Math.min(Math.max(typeof input.limit === 'number' ? input.limit : fallback, 1), 50);
-const reasonOption = { name: 'reason', description: 'Why (kept in the audit log)', type: 'string', required: true, maxLength: 500 } as const;
+const reasonOption = { name: 'reason', description: 'Why (kept in the audit log)', type: 'string', required: true, maxLength: 500, freeText: true, hint: 'why' } as const;
+const messageOption = { name: 'message', description: 'The answer’s message id (in the console: its answer id)', type: 'string', required: true, hint: 'answer id' } as const;
+const limitOption = (fallback: number) => ({ name: 'limit', description: `How many (default ${fallback}, at most 50)`, type: 'integer', min: 1, max: 50 }) as const;
 
 export const moderation: Command = {
   name: 'moderation',
@@ -19,13 +21,13 @@ export const moderation: Command = {
   defaultSubcommand: 'queue',
   subcommands: [
     { name: 'queue', description: 'Open reports, newest first', options: [] },
-    { name: 'retract', description: 'Turn an answer into a retraction notice (the record stays)', options: [{ name: 'message', description: 'The answer’s message id', type: 'string', required: true }, reasonOption] },
-    { name: 'unretract', description: 'Restore a retracted answer', options: [{ name: 'message', description: 'The answer’s message id', type: 'string', required: true }] },
-    { name: 'suppress', description: 'Never quote a sentence (its id) or a whole source (an article id) in this server', options: [{ name: 'target', description: 'A sentence id (article#hash) or an article id', type: 'string', required: true }, reasonOption] },
-    { name: 'unsuppress', description: 'Quote a suppressed sentence or source again', options: [{ name: 'target', description: 'As given to /moderation suppress', type: 'string', required: true }] },
+    { name: 'retract', description: 'Turn an answer into a retraction notice (the record stays)', options: [messageOption, reasonOption] },
+    { name: 'unretract', description: 'Restore a retracted answer', options: [messageOption] },
+    { name: 'suppress', description: 'Never quote a sentence (its id) or a whole source (an article id) in this server', options: [{ name: 'target', description: 'A sentence id (article#hash) or an article id', type: 'string', required: true, hint: 'sentence or article id' }, reasonOption] },
+    { name: 'unsuppress', description: 'Quote a suppressed sentence or source again', options: [{ name: 'target', description: 'As given to /moderation suppress', type: 'string', required: true, hint: 'sentence or article id' }] },
     { name: 'suppressed', description: 'What is suppressed in this server', options: [] },
-    { name: 'log', description: 'The audit log, newest first', options: [{ name: 'limit', description: 'How many entries (default 15)', type: 'integer' }] },
-    { name: 'gaps', description: 'Questions the corpus could not answer here, most asked first', options: [{ name: 'limit', description: 'How many (default 15)', type: 'integer' }] },
+    { name: 'log', description: 'The audit log, newest first', options: [limitOption(15)] },
+    { name: 'gaps', description: 'Questions the corpus could not answer here, most asked first', options: [limitOption(15)] },
   ],
   async run(input, { moderation, who, cited }): Promise<Reply> {
     if (!moderation || !who) throw citedError('MODERATION_UNAVAILABLE');

@@ -10,8 +10,8 @@ export const sources: Command = {
   defaultSubcommand: 'list',
   subcommands: [
     { name: 'list', description: 'List the articles: outlet, date, title and link', options: [] },
-    { name: 'add', description: 'Corpus admins: add an article (a .txt file) to the corpus', private: true, options: [{ name: 'file', description: 'The article as a UTF-8 .txt file', type: 'attachment', required: true }] },
-    { name: 'remove', description: 'Corpus admins: remove an article from the corpus', private: true, options: [{ name: 'id', description: 'The article id (see /sources list)', type: 'string', required: true, autocomplete: true }] },
+    { name: 'add', description: 'Corpus admins: add an article (a .txt file) to the corpus', private: true, options: [{ name: 'file', description: 'The article as a UTF-8 .txt file', type: 'attachment', required: true, freeText: true, hint: 'path to a .txt file' }] },
+    { name: 'remove', description: 'Corpus admins: remove an article from the corpus', private: true, options: [{ name: 'id', description: 'The article id (see /sources list)', type: 'string', required: true, autocomplete: true, hint: 'article id' }] },
   ],
   async run(input, { cited, moderation, who }) {
     if (input.subcommand === 'add' || input.subcommand === 'remove') {

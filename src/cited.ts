@@ -12,7 +12,7 @@ import type { Answer, Article, LoadWarning, Sentence } from './core/types.js';
 import { defaultBM25, type BM25Params } from './search/bm25.js';
 import type { ContextWeights } from './search/index.js';
 import { Searcher, type SearchOptions, type SearchResult } from './search/search.js';
-import { noAliases, parseAliases, type AliasRules } from './search/variants.js';
+import { noAliases, parseAliases, type AliasRules, type Vocabulary } from './search/variants.js';
 import { answerQuestion, defaultAnswerOptions, judge as judgeAnswer, kindFirst, type AnswerOptions, type Judgement } from './answer/answer.js';
 import { ALIASES_FILE, loadCorpus } from './corpus/load.js';
 import { SearcherBuilder, segmentFrom, type RawSegment } from './search/builder.js';
@@ -164,6 +164,11 @@ export interface Cited {
   withArticles(added: { articles: Article[]; raw: RawSegment }, pause?: () => Promise<void>): Promise<Cited>;
   /** This corpus without these articles: never quoted again (the index drops them at the next merge). */
   withoutArticles(ids: readonly string[]): Cited;
+  /**
+   * The corpus's words as the index folds them (`counts`: folded form → occurrences; `names`: the
+   * forms it only writes capitalised), e.g. to tell whether the articles use an asker's spelling.
+   */
+  readonly vocabulary: Vocabulary;
 }
 
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
@@ -383,6 +388,7 @@ function citedOf(state: State): Cited {
       const count = removed.reduce((n, a) => n + a.sentences.filter((s) => !s.excluded).length, 0);
       return citedOf({ ...state, articles: articles.filter((a) => !gone.has(a.id)), searcher: searcher.hiding(gone), hidden: new Set([...hidden, ...gone]), quotableCount: state.quotableCount - count });
     },
+    vocabulary: searcher.analyzer.variants.vocabulary,
   };
 }
 

@@ -3,7 +3,7 @@
  * the corpus, so Cited works with no set-up at all.
  */
 import { loadDotEnv, readConfig, type Config } from './config.js';
-import { run } from './cli/common.js';
+import { endQuietlyWhenOutputCloses, run } from './cli/common.js';
 import { consoleUser, runChat } from './console/chat.js';
 import { openApp, type App } from './app.js';
 import { progressReporter } from './console/progress.js';
@@ -19,6 +19,7 @@ async function main(): Promise<number> {
 }
 
 async function runConsole(config: Config): Promise<number> {
+  endQuietlyWhenOutputCloses();
   const app = await openApp(config, {
     onWarning: (w) => process.stderr.write(`warning: ${w.file}: ${w.message}\n`),
     onNote: (message) => process.stderr.write(`note: ${message}\n`),

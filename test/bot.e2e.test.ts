@@ -88,7 +88,16 @@ describe('/ask', () => {
     expect(fields[0]!['value']).toContain('Rashtranews');
     expect(fields[0]!['value']).not.toContain('NDTV');
     const unknown = await reply(ask('troops', [{ name: 'source', type: STRING, value: 'nope' }]));
-    expect(unknown['data']).toMatchObject({ flags: 64, content: expect.stringContaining('No article has the id "nope"') });
+    expect(unknown['data']).toMatchObject({ flags: 64, content: expect.stringContaining('No article has the id, outlet or link "nope"') });
+  });
+
+  it('takes an outlet name (any letter case) or an article link as the source, like an id', async () => {
+    for (const value of ['rashtranews', 'RashtraNews', 'https://www.rashtranews.com/vladimir-putin-mulls-independence-of-separatist-ukraine-regions-world-news']) {
+      const only = await reply(ask('troops', [{ name: 'source', type: STRING, value }]));
+      const fields = ((only['data'] as Json)['embeds'] as Json[])[0]!['fields'] as Json[];
+      expect(fields[0]!['value']).toContain('Rashtranews');
+      expect(fields[0]!['value']).not.toContain('NDTV');
+    }
   });
 
   it('says the corpus does not cover an unanswerable question', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { built, freshDir, manyArticles, runScript, tempCorpus } from './helpers.js';
 
 const ask = (args: string[], input?: string, env?: Record<string, string | undefined>) =>
@@ -8,8 +8,11 @@ const ask = (args: string[], input?: string, env?: Record<string, string | undef
 /** The stable machine interface: exactly these keys, in this shape. */
 function expectAnswerShape(value: unknown) {
   const answer = value as Record<string, unknown>;
-  // The original fields keep their names and meaning; `related` was added (the closest passages when abstaining).
-  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'question', 'related']);
+  // The original fields keep their names and meaning; added later: `related` (the closest passages
+  // when abstaining) and `notes` (what the console says about the question's words).
+  expect(Object.keys(answer).filter((k) => k !== 'error').sort()).toEqual(['abstained', 'excerpts', 'notes', 'question', 'related']);
+  expect(Array.isArray(answer.notes) && (answer.notes as unknown[]).every((n) => typeof n === 'string')).toBe(true);
+  if (answer.error !== undefined) expect(answer.notes).toEqual([]);
   expect(typeof answer.question).toBe('string');
   expect(typeof answer.abstained).toBe('boolean');
   if (answer.abstained) expect(answer.excerpts).toEqual([]);
@@ -117,5 +120,86 @@ describe('progress on a large corpus', () => {
     expect(frames[0]).toMatch(/^analysing articles \[-{30}\] 0\/120/);
     expect(frames.at(-1)).toMatch(/^analysing articles \[#{30}\] 120\/120/);
     expect(run).not.toMatch(/analysing articles: \d+\/120 \(/); // no plain lines on a terminal
+  });
+});
+
+describe('npm run ask: paging, notes, usage and a closed pipe', () => {
+  const question = 'How many troops has Russia amassed?';
+
+  it('--excerpts N and --offset N page through one answer', async () => {
+    const whole = JSON.parse((await ask(['--json', '--excerpts', '4', question])).stdout);
+    expect(whole.excerpts).toHaveLength(4);
+    const one = JSON.parse((await ask(['--json', '--excerpts', '1', question])).stdout);
+    expect(one.excerpts.map((e: { text: string }) => e.text)).toEqual([whole.excerpts[0].text]);
+    const next = JSON.parse((await ask(['--json', '--excerpts=2', '--offset', '2', question])).stdout);
+    expectAnswerShape(next);
+    expect(next.excerpts.map((e: { text: string }) => e.text)).toEqual(whole.excerpts.slice(2, 4).map((e: { text: string }) => e.text));
+  });
+
+  it('the readable answer says how to get the next excerpts with --offset, never /more', async () => {
+    const run = await ask(['--excerpts', '2', '--offset', '1', question]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`next excerpts: npm run ask -- --excerpts 2 --offset 3 'How many troops has Russia amassed?'`);
+    expect(run.stdout).not.toContain('/more');
+    const quoted = await ask(["Putin's troops"]);
+    expect(quoted.stdout).toContain(`--offset 3 'Putin'\\''s troops'`);
+  });
+
+  it('refuses a bad --excerpts or --offset, or an unknown flag, as wrong usage (status 2, no stack trace)', async () => {
+    for (const args of [['--excerpts', 'abc'], ['--excerpts', '0'], ['--excerpts', '51'], ['--offset', '1.5'], ['--offset=-1'], ['--frobnicate']]) {
+      const run = await ask([...args, question]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^usage: npm run ask -- /m);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await ask(['--offset', 'x', question])).stderr).toMatch(/^--offset takes a whole number, 0 or more, not "x"\n/);
+    expect((await ask(['--excerpts', '0', question])).stderr).toMatch(/^--excerpts takes a whole number from 1 to 50, not "0"\n/);
+    const help = await ask(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run ask -- .*--excerpts N.*--offset N/);
+  });
+
+  it('--json notes say what the console says of the words: both spellings, a fold, words no article uses', async () => {
+    const run = await ask(['--json', '--batch'], ['luhansk explosions', 'Zelenskiy security guarantees', 'What is the capital of Australia?', 'Kiev', '🙂'].join('\n') + '\n');
+    const answers = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    answers.forEach(expectAnswerShape);
+    expect(answers.map((a) => a.notes)).toEqual([
+      ['the articles spell it both “Luhansk” and “Lugansk”'],
+      ['searched “Zelenskiy” as the articles spell it, “Zelenskyy”'],
+      ['no article mentions: australia'],
+      [],
+      [],
+    ]);
+    const human = await ask(['luhansk explosions']);
+    expect(human.stdout).toContain('(the articles spell it both “Luhansk” and “Lugansk”; next excerpts:');
+  });
+
+  it('ends quietly with status 0 when the reader closes the pipe early (… | head -1)', async () => {
+    const child = spawn(process.execPath, [built('src/cli/ask.js'), '--batch'], { cwd: freshDir('cited-cwd-'), env: { ...process.env, NO_COLOR: '1', DATA_DIR: freshDir('cited-data-') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    // 300 answers are far more than a pipe holds, so the program is still writing when the reader goes.
+    child.stdin.end(`${question}\n`.repeat(300));
+    await new Promise((resolve) => child.stdout.once('data', resolve));
+    child.stdout.destroy();
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  });
+});
+
+describe('npm run figures: usage', () => {
+  const figures = (args: string[]) => runScript('src/cli/figures.js', args);
+
+  it('--help prints the usage (status 0); an unknown flag prints it as wrong usage (status 2), never a stack trace', async () => {
+    const help = await figures(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run figures -- \[--json\] \[--corpus DIR\] \[topic\]/);
+    const wrong = await figures(['--bogus', 'troops']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stdout).toBe('');
+    expect(wrong.stderr).toMatch(/^Unknown option '--bogus'[\s\S]*\nusage: npm run figures -- /);
+    expect(wrong.stderr).not.toMatch(/\n\s+at /);
   });
 });

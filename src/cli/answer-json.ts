@@ -7,6 +7,10 @@
  * when no passage clearly answers (`abstained: true`, `excerpts: []`); it is empty otherwise, and
  * when none of the question's words occurs in the articles. A question that cannot be asked (empty, too long) gives
  * `abstained: true`, no excerpts and an `error: {code, message}`.
+ * Added later: `notes`, what the console prints about the question's words, as sentences — how a
+ * spelling was searched ("the articles spell it both “Luhansk” and “Lugansk”") and the words no
+ * article uses ("no article mentions: australia"); `[]` when there is nothing to say, and always
+ * `[]` beside an `error`.
  */
 import type { Answer, Excerpt } from '../cited.js';
 import type { CitedError } from '../core/errors.js';
@@ -30,15 +34,17 @@ export interface JsonAnswer {
   abstained: boolean;
   excerpts: JsonExcerpt[];
   related: JsonExcerpt[];
+  notes: string[];
   error?: { code: string; message: string };
 }
 
-export function answerToJson(answer: Answer): JsonAnswer {
+export function answerToJson(answer: Answer, notes: readonly string[]): JsonAnswer {
   return {
     question: answer.question,
     abstained: answer.abstained,
     excerpts: answer.excerpts.map((e) => excerptToJson(e, answer)),
     related: answer.related.map((e) => excerptToJson(e, answer)),
+    notes: [...notes],
   };
 }
 
@@ -54,5 +60,5 @@ function excerptToJson(e: Excerpt, answer: Answer): JsonExcerpt {
 }
 
 export function errorToJson(question: string, error: CitedError): JsonAnswer {
-  return { question, abstained: true, excerpts: [], related: [], error: { code: error.code, message: error.message } };
+  return { question, abstained: true, excerpts: [], related: [], notes: [], error: { code: error.code, message: error.message } };
 }

@@ -1,7 +1,8 @@
 /**
  * The local console chat: the same commands as the Discord bot, over the same corpus, in a
- * terminal. A bare line is a question; `/more` pages the last answer; `/quit` or Ctrl+D leaves.
- * The person at the console moderates it ("console" is its server in the moderation store).
+ * terminal. A bare line is a question; `/more` pages the last answer, `/ids` shows the ids behind
+ * it and `/report` reports it; `/quit` or Ctrl+D leaves. The person at the console moderates it
+ * ("console" is its server in the moderation store), and its answers are recorded like posted ones.
  */
 import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -9,7 +10,11 @@ import type { App } from '../app.js';
 import { citedError, isCitedError } from '../core/errors.js';
 import type { Who } from '../moderation/moderation.js';
 import { commands, findCommand, type Command, type CommandInput, type Reply } from '../../commands/index.js';
-import { renderAnswer, renderReply } from './render.js';
+import type { Answer } from '../cited.js';
+import type { AnswerRequest } from '../answers.js';
+import { renderAnswer, renderAnswerIds, renderReply } from './render.js';
+import { spellingNotes } from './notes.js';
+import { ConsoleAnswers } from './session.js';
 import { splitLine, toInput } from './parse-line.js';
 import { printable, terminalStyle } from './style.js';
 import { readAttachment } from './read-attachment.js';
@@ -42,30 +47,41 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
     lines.setPrompt('cited> ');
     lines.prompt();
   }
-  let last: { question: string; shown: number; source: string | null } | null = null;
+  const session = new ConsoleAnswers(app, who);
+  const showAnswer = async (request: AnswerRequest, answer: Answer) => {
+    print(renderAnswer(answer, style, { spelling: spellingNotes(answer, cited().vocabulary), next: 'type /more for more excerpts' }));
+    await session.shown(request, answer);
+  };
+  // The console's own commands (Discord has buttons for these); they work on the last answer shown.
+  const consoleOnly: Record<string, (rest: string) => Promise<void>> = {
+    more: async (rest) => {
+      nothingAfter('more', rest);
+      const next = session.nextPage();
+      if (typeof next === 'string') print(next);
+      else await showAnswer(next, app.answers.ask(next));
+    },
+    ids: async (rest) => {
+      nothingAfter('ids', rest);
+      const last = session.last;
+      print(last ? renderAnswerIds(last.id, last.answer, (id) => cited().sentence(id)?.text, style) : 'Ask a question first; /ids shows the ids behind the last answer.');
+    },
+    report: async (rest) => void print(await session.report(rest.trim() === '' ? null : rest.trim())),
+  };
 
   for await (const line of lines) {
     const parsed = splitLine(line);
     if (parsed !== null) {
       if (parsed.name === 'quit' || parsed.name === 'exit') break;
       try {
-        if (parsed.name === 'more') {
-          if (!last) print('Ask a question first; /more shows more excerpts for it.');
-          else {
-            const answer = app.answers.ask({ question: last.question, guildId: CONSOLE_GUILD, offset: last.shown, source: last.source });
-            last.shown += answer.excerpts.length;
-            print(renderAnswer(answer, style));
-          }
-        } else {
+        const own = Object.hasOwn(consoleOnly, parsed.name) ? consoleOnly[parsed.name] : undefined;
+        if (own) await own(parsed.rest);
+        else {
           const command = findCommand(parsed.name);
           if (!command) throw citedError('UNKNOWN_COMMAND', parsed.name);
           const input = withFiles(command, toInput(command, parsed.rest), cited().options.maxArticleBytes);
           const reply: Reply = await command.run(input, { cited: cited(), commands, who, answers: app.answers, moderation: app.moderation });
-          print(renderReply(reply, style));
-          if (reply.kind === 'answer') {
-            last = { question: reply.answer.question, shown: reply.answer.excerpts.length, source: reply.request.source ?? null };
-            await app.answers.record(reply.request, reply.answer, null);
-          }
+          if (reply.kind === 'answer') await showAnswer(reply.request, reply.answer);
+          else print(renderReply(reply, style));
         }
       } catch (error) {
         // The one error boundary: a CitedError is the user's to fix; anything else is ours.
@@ -80,6 +96,10 @@ export async function runChat(app: App, streams: ChatStreams = { input: process.
     if (interactive) lines.prompt();
   }
   lines.close();
+}
+
+function nothingAfter(name: string, rest: string): void {
+  if (rest.trim() !== '') throw citedError('UNEXPECTED_TEXT', rest.trim(), `/${name}, which takes nothing after it`);
 }
 
 /** In the console a file option is a path: read it, checked and bounded, into an attachment. */

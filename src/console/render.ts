@@ -7,6 +7,7 @@ import type { Command, Reply, SourceSummary } from '../../commands/index.js';
 import { plain, wrap, type Style } from './style.js';
 import { comparisonSentence, contextLabel, sourceLabel } from '../figures/describe.js';
 import { textChart, worthCharting } from '../figures/chart.js';
+import { usage } from './parse-line.js';
 
 const UNKNOWN = 'unknown';
 
@@ -52,21 +53,34 @@ export function renderFigures(result: FigureResult, style: Style = plain): strin
   return out.join('\n');
 }
 
-export function renderAnswer(answer: Answer, style: Style = plain): string {
+/** What the console or the CLI adds to an answer beside its quotes. */
+export interface AnswerView {
+  /** How the question's spellings were searched (notes.ts), true of the articles. */
+  spelling: readonly string[];
+  /** How to get the next excerpts when there are more (the console: /more; the CLI: --offset), or null. */
+  next: string | null;
+}
+
+const BARE: AnswerView = { spelling: [], next: null };
+
+export function renderAnswer(answer: Answer, style: Style = plain, view: AnswerView = BARE): string {
   const out: string[] = [];
+  const unknown = answer.terms.unknown;
   if (answer.abstained && answer.related.length > 0) {
     // Not an answer: the closest the articles come, said so before any quote.
     out.push(style.bold('No passage clearly answers this. The closest the articles come:'), '');
     out.push(...quoted(answer.related, answer, style));
-    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.', '');
+    if (unknown.length > 0) out.push(`No article mentions: ${unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.', '');
     out.push(style.bold('Sources'));
     for (const c of answer.citations) out.push(renderCitation(c, style));
+    if (view.spelling.length > 0) out.push('', style.dim(`(${view.spelling.join('; ')})`));
     return out.join('\n');
   }
   if (answer.abstained) {
     out.push('No passage in the articles answers this, so Cited will not guess.');
     // Most unanswered questions that the articles do cover are put in words the articles never use.
-    if (answer.terms.unknown.length > 0) out.push(`No article mentions: ${answer.terms.unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.');
+    if (unknown.length > 0) out.push(`No article mentions: ${unknown.join(', ')}.`, 'If the articles may say it in other words, ask again with theirs.');
+    if (view.spelling.length > 0) out.push(style.dim(`(${view.spelling.join('; ')})`));
     out.push('Type /sources to see what the articles cover.');
     return out.join('\n');
   }
@@ -74,12 +88,36 @@ export function renderAnswer(answer: Answer, style: Style = plain): string {
   out.push(...quoted(answer.excerpts, answer, style));
   out.push(style.bold('Sources'));
   for (const c of answer.citations) out.push(renderCitation(c, style));
-  const notes: string[] = [];
-  for (const { from, to } of answer.terms.folded) notes.push(`searched “${from}” as the corpus spells it, “${to}”`);
-  if (answer.terms.unknown.length > 0) notes.push(`no article mentions: ${answer.terms.unknown.join(', ')}`);
-  if (answer.more) notes.push('type /more for more excerpts');
+  const notes = [...view.spelling];
+  if (unknown.length > 0) notes.push(`no article mentions: ${unknown.join(', ')}`);
+  if (answer.more && view.next !== null) notes.push(view.next);
   if (notes.length > 0) out.push('', style.dim(`(${notes.join('; ')})`));
   return out.join('\n');
+}
+
+/**
+ * The ids behind an answer the console showed, for moderators to act on: its answer id (to
+ * retract), and each passage's sentence ids (merged copies from other outlets too) and article ids
+ * (to suppress).
+ */
+export function renderAnswerIds(answerId: string, answer: Answer, sentenceText: (id: string) => string | undefined, style: Style = plain): string {
+  const out = [style.bold(`Answer ${answerId}`) + ` — “${answer.question}”${answer.excerpts.length === 0 && answer.related.length > 0 ? ' (the closest passages, not an answer)' : ''}`];
+  const passages = answer.excerpts.length > 0 ? answer.excerpts : answer.related;
+  if (passages.length === 0) out.push('It quoted nothing.');
+  passages.forEach((excerpt, i) => {
+    out.push(`Passage ${i + 1}:`);
+    for (const id of excerpt.sentenceIds) out.push(wrap(`${id}  “${clip(sentenceText(id) ?? '')}”`, style.width, '  '));
+    for (const id of excerpt.duplicateIds) out.push(wrap(`${id}  (the same sentence in another article)`, style.width, '  '));
+  });
+  if (answer.citations.length > 0) out.push(wrap(`Articles: ${answer.citations.map((c) => `${c.articleId} (${outletName(c)})`).join(', ')}`, style.width));
+  out.push(
+    style.dim(`(/moderation suppress <sentence or article id> reason:<why> never quotes it here again; /report [reason] reports this answer; /moderation retract ${answerId} reason:<why> retracts it)`),
+  );
+  return out.join('\n');
+}
+
+function clip(text: string, max = 80): string {
+  return text.length > max ? text.slice(0, max - 1).trimEnd() + '…' : text;
 }
 
 /** Excerpts as block quotes (not quotation marks: many excerpts open or close with quotes of their own), each with its citation. */
@@ -132,16 +170,25 @@ export function renderHelp(commands: readonly Command[], style: Style = plain): 
     'It never writes an answer of its own: if no article covers a question, it says so.',
     '',
   ];
-  const usage = (options: Command['options']) => options.map((o) => (o.required ? `<${o.name}>` : `[${o.name}:…]`)).join(' ');
+  // The syntax the console parses (parse-line.ts), from the same function that parses it.
   for (const c of commands) {
     if (c.subcommands) {
       out.push(`${style.bold(`/${c.name}`)} — ${c.description}`);
-      for (const sub of c.subcommands) out.push(`    /${c.name} ${sub.name}${sub.options.length ? ' ' + usage(sub.options) : ''} — ${sub.description}`);
+      for (const sub of c.subcommands) out.push(`    /${usage(`${c.name} ${sub.name}`, sub.options)} — ${sub.description}`);
     } else {
-      out.push(`${style.bold(`/${c.name}`)}${c.options.length ? ' ' + usage(c.options) : ''} — ${c.description}`);
+      out.push(`${style.bold(`/${usage(c.name, c.options)}`)} — ${c.description}`);
     }
     out.push(style.dim(`    e.g. ${c.example}`));
   }
-  out.push('', 'In the console: /more shows more excerpts for the last question; /quit leaves. Files for /sources add are paths.');
+  out.push(
+    '',
+    style.bold('In the console'),
+    '/more — the next excerpts for the last question',
+    '/ids — the answer id, sentence ids and article ids of the last answer, to act on as a moderator',
+    '/report [<reason>] — report the last answer to the moderators (it joins /moderation queue)',
+    '/quit — leave (so does Ctrl+D)',
+    'A bare line is a question. Options go anywhere on the line as name:value (source:ndtv); put a value with spaces in "quotes".',
+    'source: takes an article id, an outlet with one article, or an article’s link. Files for /sources add are paths.',
+  );
   return out.join('\n');
 }

@@ -20,14 +20,15 @@ export function terminalStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv
 
 /**
  * Word-wraps `text` to `width` columns with `indent` before each line. Styling codes are
- * zero-width, so they are skipped when measuring.
+ * zero-width, so they are skipped when measuring. Breaks at single spaces, so a run of spaces inside
+ * a line stays as the article printed it (quotes are verbatim); only the space at a break goes.
  */
 export function wrap(text: string, width: number, indent = ''): string {
   if (width <= 0) return indent + text;
   const visible = (s: string) => s.replace(/\x1b\[\d+m/g, '').length;
   const lines: string[] = [];
   let line = '';
-  for (const word of text.split(/ +/)) {
+  for (const word of text.split(' ')) {
     if (line !== '' && visible(indent + line + ' ' + word) > width) {
       lines.push(indent + line);
       line = word;

@@ -13,6 +13,14 @@ const messages = {
     `That question has only common words (${words}). Add a name, place, number or topic to search for.`,
   UNKNOWN_COMMAND: (name: string) => `There is no command /${name}. Type /help to see the commands.`,
   UNKNOWN_SOURCE: (id: string) => `No article has the id "${id}". Type /sources to see the ids.`,
+  NO_SUCH_SOURCE: (value: string) => `No article has the id, outlet or link "${value}". Type /sources to see the articles with their outlets and ids.`,
+  AMBIGUOUS_SOURCE: (value: string, ids: string) => `"${value}" names more than one article: ${ids}. Give one of these ids instead, e.g. source:<id>.`,
+  UNKNOWN_ARTICLE_URL: (url: string) =>
+    `No article in the corpus has the link ${url}. Type /sources to see the articles and their links, or ask a question in words.`,
+  BAD_OPTION_VALUE: (option: string, takes: string, value: string) =>
+    `${option}: takes ${takes}, not ${value === '' ? 'nothing' : `"${value}"`}. Type /help to see how to use it.`,
+  REPEATED_OPTION: (option: string) => `${option}: is given twice; give it once.`,
+  UNEXPECTED_TEXT: (text: string, usage: string) => `"${text}" does not fit ${usage}. Type /help to see how to use it.`,
   SOURCE_EXISTS: (id: string) => `An article with the id "${id}" is already in the corpus. Rename the file, or remove the old one first with /sources remove.`,
   BAD_ARTICLE_FILE: (file: string, why: string) => `${file} was not added: ${why}.`,
   NOT_A_MODERATOR: (action: string) => `Only moderators can ${action}. (Moderators have Manage Messages, or the moderator role.)`,
@@ -28,6 +36,10 @@ const messages = {
   NOT_SUPPRESSED: (target: string) => `Nothing is suppressed under "${target}". /moderation suppressed lists what is.`,
   MODERATION_UNAVAILABLE: () => 'Moderation is not available here.',
   MISSING_OPTION: (command: string, option: string) => `/${command} needs ${option}. Type /help to see how to use it.`,
+  NO_APPLICATION_ID: () =>
+    'The invite link needs the bot\'s application id: set DISCORD_APPLICATION_ID (developer portal → your application → General Information → Application ID), or DISCORD_TOKEN, from which it is read.',
+  TOKEN_WITHOUT_ID: () =>
+    'DISCORD_TOKEN does not begin with a bot\'s user id, so the application id cannot be read from it. Set DISCORD_APPLICATION_ID (developer portal → your application → General Information → Application ID).',
   CORPUS_NOT_FOUND: (dir: string) => `The corpus folder ${dir} does not exist. Set CORPUS_DIR to a folder of article .txt files.`,
   CORPUS_EMPTY: (dir: string) => `No readable articles in ${dir}. Add article .txt files (see README, "The corpus").`,
   BAD_SOURCES_FILE: (file: string, why: string) => `${file} is not valid: ${why}. Fix or remove it; see README, "The corpus".`,
