@@ -108,3 +108,20 @@ export function startScript(script: string, env: Record<string, string | undefin
     },
   };
 }
+
+/** Runs `work` and counts the event loop's turns until it settles: none when it ran in one go on this thread. */
+export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+  let turns = 0;
+  let done = false;
+  const spin = () => {
+    if (done) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return { result: await work(), turns };
+  } finally {
+    done = true;
+  }
+}

@@ -11,7 +11,7 @@ import { isCitedError } from '../src/core/errors.js';
 import { Library } from '../src/library.js';
 import { rebuildIndex } from '../src/rebuild/rebuild.js';
 import { parseFormId } from '../src/discord/custom-ids.js';
-import { freshDir, tempCorpus } from './helpers.js';
+import { freshDir, tempCorpus, turnsDuring } from './helpers.js';
 
 const GENEVA = 'Negotiators met in Geneva on Friday to discuss a ceasefire.\n';
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
@@ -23,23 +23,6 @@ async function open(rebuild: Parameters<typeof Library.open>[2] = {}) {
   const snapshot = join(data, 'index.snapshot');
   const library = await Library.open({ corpusDir, snapshot, onNote: (m) => notes.push(m) }, join(data, 'removed'), rebuild);
   return { library, corpusDir, snapshot, removedDir: join(data, 'removed'), notes };
-}
-
-/** Runs `change` and counts the event loop's turns until it settles: none when it ran in one go on this thread. */
-async function turnsDuring<T>(change: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let done = false;
-  const spin = () => {
-    if (done) return;
-    turns++;
-    setImmediate(spin);
-  };
-  setImmediate(spin);
-  try {
-    return { result: await change(), turns };
-  } finally {
-    done = true;
-  }
 }
 
 describe('adding and removing while running: segments off the main thread, merged later', () => {

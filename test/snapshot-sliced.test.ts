@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { indexCorpus } from '../src/cited.js';
 import { readSnapshot, readSnapshotSliced, writeSnapshot } from '../src/snapshot.js';
-import { freshDir, tempCorpus } from './helpers.js';
+import { freshDir, tempCorpus, turnsDuring } from './helpers.js';
 
 const corpusDir = tempCorpus(
   {
@@ -37,17 +37,8 @@ describe('reading a snapshot in slices', () => {
   });
 
   it('lets the event loop through between slices', async () => {
-    let turns = 0;
-    let done = false;
-    const spin = () => {
-      if (done) return;
-      turns++;
-      setImmediate(spin);
-    };
-    setImmediate(spin);
     // A slice of no time at all: every step is followed by a turn of the event loop.
-    const read = await readSnapshotSliced(snapshot, print, 0, { sliceBytes: 4096 });
-    done = true;
+    const { result: read, turns } = await turnsDuring(() => readSnapshotSliced(snapshot, print, 0, { sliceBytes: 4096 }));
     expect(read.ok).toBe(true);
     expect(turns).toBeGreaterThan(10);
   });
