@@ -13,7 +13,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Article } from '../core/types.js';
-import { citedError } from '../core/errors.js';
+import { CitedError, citedError } from '../core/errors.js';
 import { articleIdFor } from '../corpus/article-id.js';
 import type { Library } from '../library.js';
 import { articleFile, nameFromUrl } from './article-file.js';
@@ -26,6 +26,17 @@ import { Extractor } from './off-thread.js';
 
 export const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
 export const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/xml', 'text/xml', 'application/json', 'application/rdf+xml'];
+
+/** The corpus has this article already (same address or near-identical text): `articleId` says which. */
+export class DuplicateArticleError extends CitedError {
+  constructor(
+    what: string,
+    readonly articleId: string,
+    how: string,
+  ) {
+    super('DUPLICATE_ARTICLE', citedError('DUPLICATE_ARTICLE', what, articleId, how).message);
+  }
+}
 
 export interface PagesOptions {
   /** Where each page's HTML is kept (DATA_DIR/pages). */
@@ -129,7 +140,7 @@ export class Pages {
     const corpus = this.#library.current;
     const body = prepared.text.slice(prepared.text.indexOf('\n---\n') + 5);
     const duplicate = await this.#duplicates.find({ urls: prepared.urls, text: body }, corpus.articles);
-    if (duplicate) throw citedError('DUPLICATE_ARTICLE', prepared.what, duplicate.article.id, duplicate.how);
+    if (duplicate) throw new DuplicateArticleError(prepared.what, duplicate.article.id, duplicate.how);
     const bytes = Buffer.from(prepared.text, 'utf8');
     const name = options.uniqueName ? this.#freeName(prepared.name, bytes) : prepared.name;
     const article = await this.#library.add(`${name}.txt`, bytes);
