@@ -11,7 +11,7 @@
  */
 import ipaddr from 'ipaddr.js';
 
-/** Why an address is refused, in words; null when it is a public address. */
+/** Why an address is refused, in words ("10.0.0.5 is a private address"); null when it is a public address. */
 export function refusedAddress(address: string): string | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {

@@ -8,7 +8,8 @@
  *   1. JSON-LD NewsArticle (or Article, BlogPosting…): headline, datePublished, publisher.name,
  *      url / mainEntityOfPage — what the outlet tells search engines;
  *   2. OpenGraph: og:title, og:site_name, og:url, article:published_time — what it tells social sites;
- *   3. <link rel="canonical"> for the address, <time datetime> for the date, <title> (via Readability);
+ *   3. <link rel="canonical"> for the address, <time datetime> for the date, <title> (via Readability),
+ *      else a headline over the text (a short first line without end punctuation);
  *   4. the address the page was fetched from; the outlet then comes from its host (corpus/outlet.ts).
  * A page that yields no article text, or too little to be an article (a paywall stub, a teaser),
  * is refused with a message saying which.
@@ -19,7 +20,7 @@ import { citedError } from '../core/errors.js';
 import { isoDate, webUrl } from '../corpus/parse.js';
 import { MIN_ARTICLE_CHARS, MIN_ARTICLE_SENTENCES } from './limits.js';
 
-export type MetaOrigin = 'json-ld' | 'opengraph' | 'canonical' | 'time' | 'title' | 'feed' | 'address';
+export type MetaOrigin = 'json-ld' | 'opengraph' | 'canonical' | 'time' | 'title' | 'heading' | 'address';
 
 export interface PageMeta {
   title: string | null;
@@ -60,8 +61,14 @@ export function extractPage(html: string, pageUrl: string | null, what: string):
   const article = new Readability<DomNode>(document as never, { serializer: (node) => node as unknown as DomNode }).parse();
   const paragraphs = article?.content ? textLines(article.content) : [];
   if (paragraphs.length === 0) throw citedError('NOT_AN_ARTICLE', what, 'no article text was found in the page');
-  const title = meta.title ?? clean(article?.title ?? '') ?? null;
-  const origin = { ...meta.origin, ...(meta.title === null && title !== null ? { title: 'title' as const } : {}) };
+  let title = meta.title ?? clean(article?.title ?? '') ?? null;
+  let titleFrom: MetaOrigin | null = meta.title !== null ? null : title !== null ? 'title' : null;
+  // A page with no title anywhere but a headline over its text: a short first line without end punctuation.
+  if (title === null && paragraphs.length > 1 && paragraphs[0]!.length <= 200 && !/[.!?…:"”]$/.test(paragraphs[0]!)) {
+    title = paragraphs[0]!;
+    titleFrom = 'heading';
+  }
+  const origin = { ...meta.origin, ...(titleFrom ? { title: titleFrom } : {}) };
   // The headline, when Readability kept it as the first line, is already the title.
   if (title !== null && paragraphs[0] === title) paragraphs.shift();
   checkEnough(paragraphs, what, meta.paywalled);
@@ -91,8 +98,11 @@ function countSentences(text: string): number {
 const BLOCK = new Set(
   'ADDRESS ARTICLE ASIDE BLOCKQUOTE DD DETAILS DIV DL DT FIELDSET FIGCAPTION FIGURE FOOTER FORM H1 H2 H3 H4 H5 H6 HEADER HR LI MAIN NAV OL P PRE SECTION SUMMARY TABLE TBODY TD TFOOT TH THEAD TR UL'.split(' '),
 );
-/** Never text a reader sees. */
-const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'IFRAME', 'OBJECT', 'BUTTON', 'SELECT', 'TEXTAREA']);
+/**
+ * Never article text: what a reader does not see, and photo captions ("Photo: Reuters"), which
+ * describe a picture and credit its maker rather than report.
+ */
+const SKIP = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'MATH', 'IFRAME', 'OBJECT', 'BUTTON', 'SELECT', 'TEXTAREA', 'FIGCAPTION']);
 const TEXT_NODE = 3;
 const ELEMENT_NODE = 1;
 

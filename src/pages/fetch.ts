@@ -150,7 +150,7 @@ async function resolve(host: string, original: string, settings: FetchSettings, 
   if (literal !== 0) addresses = [{ address: host, family: literal }];
   else {
     try {
-      addresses = await abortable(dnsLookup(host, { all: true, verbatim: true }), signal);
+      addresses = await abortable(settings.resolve ? settings.resolve(host) : dnsLookup(host, { all: true, verbatim: true }), signal);
     } catch (error) {
       if (signal.aborted) throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -163,8 +163,8 @@ async function resolve(host: string, original: string, settings: FetchSettings, 
     // Every address must be public: a name that answers with one public and one private address
     // could be steered to the private one.
     for (const { address } of addresses) {
-      const why = refusedAddress(address);
-      if (why !== null) throw citedError('URL_REFUSED', original, `${host === address ? '' : `${host} resolves to `}${why}, and Cited does not fetch from private, loopback or link-local addresses (ALLOW_PRIVATE_URLS)`);
+      const why = (settings.refuse ?? refusedAddress)(address);
+      if (why !== null) throw citedError('URL_REFUSED', original, `${host === address ? '' : `${host} resolves to ${address}: `}${why}, and Cited does not fetch from private, loopback or link-local addresses (ALLOW_PRIVATE_URLS)`);
     }
   }
   return addresses[0]!;

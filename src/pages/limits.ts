@@ -12,6 +12,10 @@ export interface FetchSettings {
   timeoutMs: number;
   /** Fetch from private, loopback and link-local addresses too (ALLOW_PRIVATE_URLS): only for tests and closed networks. */
   allowPrivate: boolean;
+  /** Resolves a host name to its addresses (default: the system's resolver, as dns.lookup). Tests stand in a DNS. */
+  resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
+  /** Why an address is refused, or null (default: address.ts's public-only rule). Tests narrow it to reach a loopback server. */
+  refuse?: (address: string) => string | null;
 }
 
 export const defaultFetchSettings: FetchSettings = { timeoutMs: 15_000, allowPrivate: false };
