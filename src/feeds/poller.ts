@@ -131,6 +131,7 @@ export class FeedPoller {
     const next = at + this.#intervalMs;
     if (fetched.notModified) {
       await this.#ledger.feedPolled(feed.id, { at, outcome: 'not modified', failures: 0, nextPollAt: next, etag: fetched.etag, lastModified: fetched.lastModified });
+      this.#onEvent('info', 'feed polled', { feed: feed.id, url: feed.url, outcome: 'not modified' });
       return;
     }
     const { items, title } = fetched.feed;
