@@ -187,6 +187,8 @@ describe('outlet names from URLs', () => {
     ['https://www.bbc.co.uk/news/x', 'BBC'],
     ['https://edition.cnn.com/x', 'CNN'],
     ['not a url', null],
+    ['http://127.0.0.1:8080/news/x', null],
+    ['http://[::1]/news/x', null],
   ])('%s → %s', (url, outlet) => expect(outletFromUrl(url)).toBe(outlet));
 });
 
