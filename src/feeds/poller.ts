@@ -191,7 +191,7 @@ export class FeedPoller {
 
   async #prepare(feed: Feed, item: FeedItem): Promise<PreparedArticle> {
     const meta = { title: item.title, date: item.date, url: item.url, outlet: null };
-    const what = item.url ?? `${feed.url} item ${item.key}`;
+    const what = item.url ?? `${feed.url} (item ${item.key})`;
     const full = item.html !== null ? fragmentLines(item.html) : item.text !== null ? item.text.split(/\n+/).map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean) : [];
     if (full.length > 0 && isEnough(full)) return this.#pages.fromText(meta, full, item.html, what);
     if (item.url) return this.#pages.fromUrl(item.url, { title: item.title, date: item.date }, this.#stopping.signal);

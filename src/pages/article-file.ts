@@ -31,7 +31,12 @@ export function articleFile(meta: PageMeta, paragraphs: readonly string[]): stri
  * then makes it a safe id.
  */
 export function nameFromUrl(url: string): string {
-  const parsed = new URL(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'article'; // a feed item with no address of its own
+  }
   const host = parsed.hostname.replace(/^www\d*\./, '');
   const last = parsed.pathname.split('/').filter((p) => p !== '' && !/^(index|amp)(\.\w+)?$/i.test(p)).at(-1) ?? '';
   const slug = last.replace(/\.(s?html?|php|aspx?|jsp|cms)$/i, '');

@@ -47,8 +47,12 @@ export interface Duplicate {
 }
 
 export class DuplicateFinder {
-  /** Sketches by article id, with the text length they were made from (an id reused for new text is redone). */
-  #sketches = new Map<string, { length: number; sketch: Uint32Array }>();
+  /**
+   * Sketches by article id, with what they were made from — the sentence count and the last
+   * sentence's id, which holds a hash of its text — so an id reused for new text is redone without
+   * reading every article's text on every check.
+   */
+  #sketches = new Map<string, { made: string; sketch: Uint32Array }>();
 
   /** The corpus article that `candidate` (its addresses and text) duplicates, or null. */
   async find(candidate: { urls: readonly (string | null)[]; text: string }, articles: readonly Article[]): Promise<Duplicate | null> {
@@ -73,14 +77,13 @@ export class DuplicateFinder {
   /** Makes the sketches of articles not seen yet, letting the event loop through every 50. */
   async #refresh(articles: readonly Article[]): Promise<void> {
     const present = new Set<string>();
-    let made = 0;
+    let sketched = 0;
     for (const article of articles) {
       present.add(article.id);
-      const text = articleText(article);
-      const known = this.#sketches.get(article.id);
-      if (known && known.length === text.length) continue;
-      this.#sketches.set(article.id, { length: text.length, sketch: bottomK(shingleSet(text)) });
-      if (++made % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      const made = `${article.sentences.length} ${article.sentences.at(-1)?.id ?? ''}`;
+      if (this.#sketches.get(article.id)?.made === made) continue;
+      this.#sketches.set(article.id, { made, sketch: bottomK(shingleSet(articleText(article))) });
+      if (++sketched % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     for (const id of this.#sketches.keys()) if (!present.has(id)) this.#sketches.delete(id);
   }
