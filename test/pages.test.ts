@@ -246,3 +246,29 @@ describe('extraction and adding', () => {
     );
   });
 });
+
+describe('the duplicate rule', () => {
+  const words = (from: number, count: number) => Array.from({ length: count }, (_, i) => `word${from + i}`).join(' ');
+  const article = (id: string, text: string, url: string | null = null) =>
+    ({ id, url, outlet: 'Wire', sentences: [{ id: `${id}#x`, text }] }) as unknown as import('../src/core/types.js').Article;
+
+  it('compares addresses without scheme, www., fragment, trailing slash or tracking parameters', async () => {
+    const { urlKey } = await import('../src/pages/duplicates.js');
+    expect(urlKey('https://www.example.com/news/a/?utm_source=x&id=3&fbclid=y#top')).toBe(urlKey('http://example.com/news/a?id=3'));
+    expect(urlKey('https://example.com/news/a?id=3')).not.toBe(urlKey('https://example.com/news/a?id=4'));
+    expect(urlKey('javascript:alert(1)')).toBe(null);
+  });
+
+  it('a text is a duplicate when 80% of the shorter one’s shingles are in the other, not at 70%', async () => {
+    const { DuplicateFinder } = await import('../src/pages/duplicates.js');
+    const finder = new DuplicateFinder();
+    const corpus = [article('base', words(0, 204))]; // 200 shingles
+    // 200 shingles in all, 170 of them shared (85%): a duplicate.
+    expect((await finder.find({ urls: [], text: `${words(30, 174)} ${words(5000, 30)}` }, corpus))?.article.id).toBe('base');
+    // 140 of 200 shared (70%): not.
+    expect(await finder.find({ urls: [], text: `${words(60, 144)} ${words(6000, 60)}` }, corpus)).toBe(null);
+    // Contained whole in a longer article: a duplicate.
+    expect((await finder.find({ urls: [], text: words(100, 60) }, corpus))?.article.id).toBe('base');
+    expect(await finder.find({ urls: [], text: words(9000, 300) }, corpus)).toBe(null);
+  });
+});
