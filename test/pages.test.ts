@@ -228,6 +228,8 @@ describe('extraction and adding', () => {
       'paywalled.html': paywallPage('https://premium.example'),
       'clash.html': jsonLdPage(stories.dam, 'https://daily.example'),
       'clash.txt': 'A plain article that shares the page’s name and wins.\n',
+      'twice.htm': jsonLdPage(stories.bridge, 'https://wire.example'),
+      'twice.html': jsonLdPage(stories.rail, 'https://wire.example'),
     });
     writeFileSync(join(dir, 'notes.md'), 'not an article');
     const warnings: string[] = [];
@@ -237,10 +239,12 @@ describe('extraction and adding', () => {
     expect(amp.sentences.map((s) => s.text)).toEqual(stories.mobilisation.paragraphs);
     expect(loaded.current.article('roof')).toMatchObject({ title: stories.roof.headline, url: null, outlet: null });
     expect(loaded.current.article('clash')?.file).toBe('clash.txt');
+    expect(loaded.current.article('twice')?.file).toBe('twice.htm');
     expect(warnings).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^paywalled\.html: skipped: only \d sentences .* \(a paywall\)$/),
         'clash.html: skipped: clash.txt has the same id (the .txt is read)',
+        'twice.html: skipped: another page has the same id, twice',
         'notes.md: skipped: only .txt, .html and .htm files are read as articles',
       ]),
     );

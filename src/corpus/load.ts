@@ -72,8 +72,9 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
 
   const files = readdirSync(dir).sort();
   const parsed: ParsedFile[] = [];
-  // A page and a .txt of the same name would be one id twice: the .txt wins.
+  // A page and a .txt of the same name would be one id twice: the .txt wins (and of x.htm and x.html, the first).
   const texts = new Set(files.filter((f) => /\.txt$/i.test(f)).map((f) => f.replace(/\.txt$/i, '')));
+  const pageIds = new Set<string>();
   for (const file of files) {
     const read = readFile(dir, file, options);
     if (read === null) continue;
@@ -130,6 +131,8 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
     if (!page && !file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt, .html and .htm files are read as articles' };
     const id = file.replace(/\.(txt|html?)$/i, '');
     if (page && texts.has(id)) return { message: `skipped: ${id}.txt has the same id (the .txt is read)` };
+    if (page && pageIds.has(id)) return { message: `skipped: another page has the same id, ${id}` };
+    if (page) pageIds.add(id);
     const read = page ? readPageArticle(path, file) : readArticleFile(path, options.maxArticleBytes);
     if (!read.ok) return { message: read.message };
     return parseFile(id, file, read.text, sources.get(id));
