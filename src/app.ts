@@ -11,11 +11,17 @@ import type { Config } from './config.js';
 import { Library } from './library.js';
 import { Moderation, type ModerationEvent } from './moderation/moderation.js';
 import { openStore } from './moderation/open-store.js';
+import { Pages } from './pages/pages.js';
+import { FeedPoller } from './feeds/poller.js';
 
 export interface App {
   library: Library;
   moderation: Moderation;
   answers: Answers;
+  /** Articles from the web: pages by address, .html files, feed items. */
+  pages: Pages;
+  /** The feed poller; not running until `feeds.start()` (the console and one bot process start it). */
+  feeds: FeedPoller;
   close(): Promise<void>;
 }
 
@@ -25,6 +31,8 @@ export interface Reporting {
   onProgress?: (done: number, total: number) => void;
   /** Moderation's news: database outages, records written after one. */
   onModeration?: ModerationEvent;
+  /** The feed poller's news: polls, failed fetches. */
+  onFeeds?: ModerationEvent;
 }
 
 /**
@@ -39,28 +47,39 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
   const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), sqliteFile: join(config.dataDir, 'cited.sqlite') });
   let library: Library;
   let moderation: Moderation;
+  let pages: Pages | undefined;
   try {
     // The core's options only: they cross to the rebuild worker, which takes no moderation callback.
-    const { onModeration, ...loading } = reporting;
+    const { onModeration, onFeeds, ...loading } = reporting;
     library = await Library.open({ ...citedOptions(config), ...loading }, join(config.dataDir, 'removed-sources'));
+    pages = new Pages(library, { keepDir: join(config.dataDir, 'pages'), fetch: { timeoutMs: config.fetchTimeoutSeconds * 1000, allowPrivate: config.allowPrivateUrls } });
     moderation = await Moderation.open(store, library, {
       corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
       ...(onModeration ? { onEvent: onModeration } : {}),
+      pages,
+      configuredFeeds: config.feeds,
     });
   } catch (error) {
+    await pages?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
+  const feeds = new FeedPoller(moderation.feedLedger, pages, { intervalMs: config.feedPollSeconds * 1000, ...(reporting.onFeeds ? { onEvent: reporting.onFeeds } : {}) });
+  moderation.onFeedsChanged = () => feeds.wake();
   const sync = setInterval(() => void moderation.sync(), MODERATION_SYNC_MS);
   sync.unref();
   return {
     library,
     moderation,
     answers: new Answers(library, moderation),
+    pages,
+    feeds,
     async close() {
       // Answer records still held for an outage are lost here: the database did not come back in time.
       clearInterval(sync);
       library.close();
+      await feeds.stop();
+      await pages.close();
       await moderation.close();
     },
   };

@@ -21,6 +21,7 @@ import { citedError } from './core/errors.js';
 import { fingerprint, fingerprintAsync, readSnapshot, readSnapshotSliced, writeSnapshot, type SnapshotData } from './snapshot.js';
 import { readChanges, readSegment, writeChanges, type Change } from './snapshot-changes.js';
 import { unpackArticles } from './rebuild/packing.js';
+import { EXTRACTION_VERSION } from './pages/extract.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
 
@@ -272,7 +273,7 @@ export function folderPrint(userOptions: UserOptions): Promise<string> {
 }
 
 /** What the snapshot's fingerprint covers besides the files: the options that change what is loaded. */
-const loadingOptions = (options: Options) => ({ maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate });
+const loadingOptions = (options: Options) => ({ maxArticleBytes: options.maxArticleBytes, boilerplate: options.boilerplate, pageExtraction: EXTRACTION_VERSION });
 
 interface Setup {
   options: Options;

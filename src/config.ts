@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { citedError } from './core/errors.js';
 import { projectRoot } from './core/paths.js';
 import type { CooldownOptions } from './discord/cooldown.js';
+import { DEFAULT_POLL_SECONDS, defaultFetchSettings } from './pages/limits.js';
 
 export interface Config {
   /** Folder of articles; the bundled corpus when unset. */
@@ -49,6 +50,19 @@ export interface Config {
    * many ms (a database or Discord that never answers), it logs so and exits with status 1.
    */
   shutdownTimeoutMs: number;
+  /** Feeds followed from configuration (FEEDS), besides those the corpus admins follow. */
+  feeds: string[];
+  /** Seconds between polls of a feed (FEED_POLL_SECONDS). */
+  feedPollSeconds: number;
+  /** Seconds a page or feed fetch may take in all (FETCH_TIMEOUT_SECONDS). */
+  fetchTimeoutSeconds: number;
+  /**
+   * Fetch from private, loopback and link-local addresses too (ALLOW_PRIVATE_URLS). Off by default:
+   * an address given to /sources add or a feed's link must not reach the bot's own network.
+   */
+  allowPrivateUrls: boolean;
+  /** Channel where articles added from feeds are announced (ANNOUNCE_CHANNEL_ID). */
+  announceChannelId?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -63,7 +77,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return value === undefined || value === '' ? undefined : value;
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
-  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, shutdownTimeoutMs: 10_000, corpusAdmins: [] };
+  const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, shutdownTimeoutMs: 10_000, corpusAdmins: [],
+    feeds: [], feedPollSeconds: DEFAULT_POLL_SECONDS, fetchTimeoutSeconds: defaultFetchSettings.timeoutMs / 1000, allowPrivateUrls: false };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -84,7 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('DISCORD_API_URL', 'must be an http:// or https:// URL');
     config.discordApiUrl = api.replace(/\/+$/, '');
   }
-  for (const [name, key] of [['DISCORD_GUILD_ID', 'discordGuildId'], ['DISCORD_APPLICATION_ID', 'discordApplicationId'], ['MOD_CHANNEL_ID', 'modChannelId'], ['MOD_ROLE_ID', 'modRoleId']] as const) {
+  for (const [name, key] of [['DISCORD_GUILD_ID', 'discordGuildId'], ['DISCORD_APPLICATION_ID', 'discordApplicationId'], ['MOD_CHANNEL_ID', 'modChannelId'], ['MOD_ROLE_ID', 'modRoleId'], ['ANNOUNCE_CHANNEL_ID', 'announceChannelId']] as const) {
     const id = read(name);
     if (id === undefined) continue;
     if (!/^\d{15,21}$/.test(id)) throw bad(name, `"${id}" is not a Discord id (15 to 21 digits; right-click → Copy ID with developer mode on)`);
@@ -119,5 +134,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (read('SHARD_COUNT') !== undefined) config.shardCount = positive('SHARD_COUNT', 1);
   config.discordRequestsPerSecond = positive('DISCORD_REQUESTS_PER_SECOND', 50);
   config.shutdownTimeoutMs = positive('SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000;
+  const feeds = read('FEEDS');
+  if (feeds) {
+    config.feeds = [...new Set(feeds.split(/[\s,]+/).filter((u) => u !== ''))];
+    for (const url of config.feeds) {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(url);
+      } catch {
+        // reported below
+      }
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw bad('FEEDS', `"${url}" is not an http:// or https:// address (list feed addresses separated by commas or spaces)`);
+    }
+  }
+  config.feedPollSeconds = positive('FEED_POLL_SECONDS', DEFAULT_POLL_SECONDS);
+  config.fetchTimeoutSeconds = positive('FETCH_TIMEOUT_SECONDS', defaultFetchSettings.timeoutMs / 1000);
+  const allow = read('ALLOW_PRIVATE_URLS');
+  if (allow !== undefined) {
+    if (!/^(true|false|1|0|yes|no)$/i.test(allow)) throw bad('ALLOW_PRIVATE_URLS', `"${allow}" is not true or false`);
+    config.allowPrivateUrls = /^(true|1|yes)$/i.test(allow);
+  }
   return config;
 }

@@ -9,6 +9,7 @@ import { openApp, type App } from './app.js';
 import { progressReporter } from './console/progress.js';
 import { createLogger, type Logger } from './logger.js';
 import { startBot } from './discord/bot.js';
+import { announcer } from './discord/announce.js';
 import { isCitedError } from './core/errors.js';
 import { exitDeadline, listenForStop, type StopRequest } from './shutdown.js';
 
@@ -25,13 +26,32 @@ async function runConsole(config: Config): Promise<number> {
     onNote: (message) => process.stderr.write(`note: ${message}\n`),
     onProgress: progressReporter(process.stderr, 'analysing articles'),
     onModeration: (level, message) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${message}\n`),
+    onFeeds: (level, message, detail) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${feedNote(message, detail)}\n`),
   }, { corpusAdmins: [consoleUser()] });
+  app.feeds.onAdded = (article, feed) => void process.stderr.write(`note: added ${article.id} from feed #${feed.id} (${article.title ?? 'untitled'})\n`);
+  app.feeds.start();
   try {
     await runChat(app);
   } finally {
     await app.close();
   }
   return 0;
+}
+
+/** A feed event as one line for the console: "feed polled: #1 https://…: 3 new items: …". */
+function feedNote(message: string, detail: Record<string, unknown>): string {
+  const feed = detail['feed'] !== undefined ? ` #${String(detail['feed'])} ${String(detail['url'] ?? '')}` : '';
+  const what = detail['outcome'] ?? (typeof detail['err'] === 'string' ? detail['err'] : detail['err'] instanceof Error ? detail['err'].message : '');
+  return `${message}${feed}${what ? `: ${String(what)}` : ''}`;
+}
+
+/**
+ * Whether this process polls the feeds: only one may, or sharded processes would add every item
+ * once each. discord.js's ShardingManager gives each process its shard ids in SHARDS; shard 0 polls.
+ */
+function pollsFeeds(): boolean {
+  const shards = process.env['SHARDS'];
+  return shards === undefined || shards.split(',').map((s) => s.trim()).includes('0');
 }
 
 async function runBot(config: Config, token: string): Promise<number> {
@@ -64,6 +84,7 @@ async function serveBot(config: Config, token: string, logger: Logger, stop: Sto
   let quarter = -1;
   const app = (opened.app = await openApp(config, {
     onModeration: (level, message, detail) => logger[level](detail, message),
+    onFeeds: (level, message, detail) => logger[level](detail, message),
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
     onNote: (message) => logger.info(message),
     onProgress: (done, total) => {
@@ -86,6 +107,8 @@ async function serveBot(config: Config, token: string, logger: Logger, stop: Sto
     ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
     signal: stop.signal,
   });
+  if (config.announceChannelId) app.feeds.onAdded = announcer(bot.client, config.announceChannelId);
+  if (pollsFeeds()) app.feeds.start();
   await Promise.race([stop.requested, bot.lost]).finally(() => bot.stop());
 }
 

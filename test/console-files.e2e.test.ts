@@ -34,11 +34,11 @@ describe('console /sources add checks a path before reading it', () => {
       env: { DISCORD_TOKEN: undefined, CORPUS_DIR: tempCorpus({}, true) },
     });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('/dev/zero was not added: it is not a regular file (it is a device); give the path of a .txt article.');
-    expect(run.stdout).toContain(`${fifo} was not added: it is not a regular file (it is a FIFO (named pipe)); give the path of a .txt article.`);
-    expect(run.stdout).toContain(`${join(files, 'folder.txt')} was not added: it is not a regular file (it is a folder); give the path of a .txt article.`);
+    expect(run.stdout).toContain('/dev/zero was not added: it is not a regular file (it is a device); give the path of a .txt article or an .html page.');
+    expect(run.stdout).toContain(`${fifo} was not added: it is not a regular file (it is a FIFO (named pipe)); give the path of a .txt article or an .html page.`);
+    expect(run.stdout).toContain(`${join(files, 'folder.txt')} was not added: it is not a regular file (it is a folder); give the path of a .txt article or an .html page.`);
     expect(run.stdout).toContain(`${join(files, 'huge.txt')} was not added: 6.0 MiB is over the 5.0 MiB limit for one article (option maxArticleBytes).`);
-    expect(run.stdout).toContain(`${join(files, 'notes.md')} was not added: only .txt files can be added as articles.`);
+    expect(run.stdout).toContain(`${join(files, 'notes.md')} was not added: only .txt, .html and .htm files can be added as articles.`);
     expect(run.stdout).toContain(`${join(files, 'missing.txt')} was not added: there is no such file.`);
     // After all that, the chat still adds a good file and answers from it.
     expect(run.stdout).toContain('Added geneva (unknown outlet, date unknown): 1 quotable sentences.');

@@ -187,11 +187,13 @@ describe('outlet names from URLs', () => {
     ['https://www.bbc.co.uk/news/x', 'BBC'],
     ['https://edition.cnn.com/x', 'CNN'],
     ['not a url', null],
+    ['http://127.0.0.1:8080/news/x', null],
+    ['http://[::1]/news/x', null],
   ])('%s → %s', (url, outlet) => expect(outletFromUrl(url)).toBe(outlet));
 });
 
 describe('bad files are skipped with a warning that names them', () => {
-  it('binary, empty, not UTF-8, too large, not .txt — the good article still loads', async () => {
+  it('binary, empty, not UTF-8, too large, not an article file, a page without an article — the good article still loads', async () => {
     const dir = tempCorpus({
       'good.txt': 'Explosions were heard in Donetsk.\n',
       'binary.txt': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x01]),
@@ -199,6 +201,7 @@ describe('bad files are skipped with a warning that names them', () => {
       'latin1.txt': new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x65, 0x77, 0x73, 0x2e]),
       'huge.txt': 'Word '.repeat(400),
       'page.html': '<p>Hello</p>',
+      'notes.pdf': '%PDF-1.7',
     });
     const loaded = await load(dir, { ...options, maxArticleBytes: 1000 });
     expect(loaded.articles.map((a) => a.id)).toEqual(['good']);
@@ -207,7 +210,8 @@ describe('bad files are skipped with a warning that names them', () => {
     expect(warned['empty.txt']).toMatch(/empty/);
     expect(warned['latin1.txt']).toMatch(/UTF-8/);
     expect(warned['huge.txt']).toMatch(/over the 1 KiB limit/);
-    expect(warned['page.html']).toMatch(/only \.txt/);
+    expect(warned['page.html']).toBe('skipped: no article text was found in the page');
+    expect(warned['notes.pdf']).toBe('skipped: only .txt, .html and .htm files are read as articles');
   });
 
   it('a missing corpus folder is a clear error', async () => {

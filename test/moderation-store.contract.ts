@@ -188,17 +188,79 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       await store.close();
     });
 
+    it('follows a feed once, however many admins follow it at the same moment, and audits it once', async () => {
+      const store = await open();
+      const url = 'https://wire.example/world.rss';
+      const results = await Promise.all(Array.from({ length: 6 }, (_, i) => store.followFeed(url, 'World', { guildId: 'gf', userId: `admin${i}`, at: 100 + i })));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.feed.id)).size).toBe(1);
+      const [feed] = await store.feeds();
+      expect(feed).toMatchObject({ url, title: 'World', guildId: 'gf', failures: 0, nextPollAt: 0, taken: 0, etag: null, lastFetchAt: null, lastError: null });
+      expect((await store.auditLog('gf', 10)).map((e) => [e.action, e.target])).toEqual([['feed-follow', url]]);
+      await store.close();
+    });
+
+    it('records polls: validators, outcome, errors kept after a later success, failures in a row, next poll', async () => {
+      const store = await open();
+      const { feed } = await store.followFeed('https://wire.example/a.xml', null, { guildId: 'gf', userId: 'admin' });
+      await store.feedPolled(feed.id, { at: 1000, title: 'Wire', etag: '"v1"', lastModified: 'Tue, 03 Jun 2025 09:00:00 GMT', outcome: '2 new items', failures: 0, nextPollAt: 2000 });
+      await store.feedPolled(feed.id, { at: 3000, error: 'Could not fetch …: the server answered 500.', failures: 1, nextPollAt: 5000 });
+      let [read] = await store.feeds();
+      expect(read).toMatchObject({ title: 'Wire', etag: '"v1"', lastModified: 'Tue, 03 Jun 2025 09:00:00 GMT', lastFetchAt: 1000, lastOutcome: '2 new items', lastError: 'Could not fetch …: the server answered 500.', lastErrorAt: 3000, failures: 1, nextPollAt: 5000 });
+      await store.feedPolled(feed.id, { at: 6000, outcome: 'not modified', failures: 0, nextPollAt: 7000 });
+      [read] = await store.feeds();
+      expect(read).toMatchObject({ etag: '"v1"', lastFetchAt: 6000, lastOutcome: 'not modified', lastErrorAt: 3000, failures: 0, nextPollAt: 7000 });
+      await store.pollFeedNow(feed.id);
+      expect((await store.feeds())[0]!.nextPollAt).toBe(0);
+      await store.close();
+    });
+
+    it('remembers what became of each item, across an unfollow and a follow again, and counts the articles taken', async () => {
+      const store = await open();
+      const url = 'https://wire.example/b.json';
+      const first = (await store.followFeed(url, null, { guildId: 'gf', userId: 'admin' })).feed;
+      const item = (key: string, outcome: 'added' | 'duplicate' | 'failed', extra: Partial<import('../src/moderation/store.js').FeedItemRecord> = {}) => ({ feedId: first.id, key, url: `https://wire.example/${key}`, outcome, articleId: outcome === 'failed' ? null : `art-${key}`, detail: null, attempts: 1, retry: false, at: 10, ...extra });
+      await store.recordFeedItem(item('k1', 'added'));
+      await store.recordFeedItem(item('k2', 'failed', { detail: 'timeout', retry: true }));
+      await store.recordFeedItem(item('k2', 'added', { attempts: 2, at: 20 }));
+      await store.recordFeedItem(item('k3', 'duplicate', { detail: 'the same address' }));
+      expect((await store.feeds())[0]!.taken).toBe(2);
+      expect(await store.unfollowFeed(first.id, { guildId: 'gf', userId: 'admin', at: 30 })).toMatchObject({ id: first.id, taken: 2 });
+      expect(await store.unfollowFeed(first.id, { guildId: 'gf', userId: 'admin' })).toBe(null);
+      expect(await store.feeds()).toEqual([]);
+      const again = await store.followFeed(url, null, { guildId: 'gf2', userId: 'admin2' });
+      expect(again.created).toBe(true);
+      expect(again.feed.id).not.toBe(first.id);
+      expect(again.feed.taken).toBe(2);
+      const known = await store.feedItems(url, ['k1', 'k2', 'k3', 'k4']);
+      expect(known.map((k) => [k.key, k.outcome, k.attempts, k.retry, k.articleId])).toEqual([
+        ['k1', 'added', 1, false, 'art-k1'],
+        ['k3', 'duplicate', 1, false, 'art-k3'],
+        ['k2', 'added', 2, false, 'art-k2'],
+      ]);
+      expect(await store.feedItems('https://other.example/feed', ['k1'])).toEqual([]);
+      const many = Array.from({ length: 450 }, (_, i) => `many-${i}`);
+      expect(await store.feedItems(url, many)).toEqual([]);
+      expect((await store.auditLog('gf', 10)).map((e) => e.action)).toEqual(['feed-unfollow', 'feed-follow']);
+      await store.close();
+    });
+
     it('keeps every record across a restart', async () => {
       const store = await open();
       await store.recordAnswer(answer('m7', 'g7'));
       const { report } = await store.report('m7', { guildId: 'g7', userId: 'u1', reason: 'why' });
       await store.suppress('source', 'article-z', { guildId: 'g7', userId: 'mod', reason: 'r' });
+      const { feed } = await store.followFeed('https://wire.example/kept.rss', 'Kept', { guildId: 'g7', userId: 'admin' });
+      await store.feedPolled(feed.id, { at: 50, etag: '"e"', outcome: '1 new item', failures: 0, nextPollAt: 60 });
+      await store.recordFeedItem({ feedId: feed.id, key: 'guid-1', url: null, outcome: 'added', articleId: 'a1', detail: null, attempts: 1, retry: false, at: 50 });
       await store.close();
       const again = await reopen();
       expect((await again.answer('m7'))?.question).toBe('How many troops?');
       expect((await again.openReports('g7')).map((r) => r.id)).toEqual([report.id]);
       expect((await again.suppressions('g7')).map((s) => s.target)).toEqual(['article-z']);
-      expect((await again.auditLog('g7', 10)).map((e) => e.action)).toEqual(['suppress', 'report']);
+      expect((await again.auditLog('g7', 10)).map((e) => e.action)).toEqual(['feed-follow', 'suppress', 'report']);
+      expect(await again.feeds()).toEqual([expect.objectContaining({ url: 'https://wire.example/kept.rss', title: 'Kept', etag: '"e"', lastOutcome: '1 new item', taken: 1 })]);
+      expect((await again.feedItems('https://wire.example/kept.rss', ['guid-1'])).map((i) => i.articleId)).toEqual(['a1']);
       await again.close();
     });
   });

@@ -102,12 +102,19 @@ function nothingAfter(name: string, rest: string): void {
   if (rest.trim() !== '') throw citedError('UNEXPECTED_TEXT', rest.trim(), `/${name}, which takes nothing after it`);
 }
 
-/** In the console a file option is a path: read it, checked and bounded, into an attachment. */
+/**
+ * In the console a file option is a path: read it, checked and bounded, into an attachment. A web
+ * address given there (`/sources add https://…`) goes to the command's `url` option instead.
+ */
 function withFiles(command: Command, input: CommandInput, maxBytes: number): CommandInput {
   const options = command.subcommands?.find((s) => s.name === input.subcommand)?.options ?? command.options;
   for (const option of options) {
     const path = input[option.name];
-    if (option.type === 'attachment' && typeof path === 'string') input[option.name] = readAttachment(path, maxBytes);
+    if (option.type !== 'attachment' || typeof path !== 'string') continue;
+    if (/^https?:\/\//i.test(path) && options.some((o) => o.name === 'url') && input['url'] === undefined) {
+      input['url'] = path;
+      delete input[option.name];
+    } else input[option.name] = readAttachment(path, maxBytes);
   }
   return input;
 }

@@ -1,16 +1,18 @@
 /**
  * A file option in the console is a path: read it into an attachment, checking before reading —
  * a regular file (a FIFO would block the chat forever, a device such as /dev/zero never ends),
- * within the article size limit, a `.txt` — and reading no more than the limit allows. Each
- * refusal says which check failed.
+ * within the size limit (an article's for a `.txt`, a page's for an `.html` or `.htm`), one of
+ * those three — and reading no more than the limit allows. Each refusal says which check failed.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { citedError } from '../core/errors.js';
 import { formatBytes, tooLarge } from '../corpus/read-file.js';
 import type { Attachment } from '../../commands/index.js';
+import { MAX_PAGE_BYTES } from '../pages/limits.js';
 
-export function readAttachment(path: string, maxBytes: number): Attachment {
+export function readAttachment(path: string, articleBytes: number): Attachment {
+  const maxBytes = /\.html?$/i.test(path) ? MAX_PAGE_BYTES : articleBytes;
   const refuse = (why: string) => citedError('BAD_ARTICLE_FILE', path, why);
   let fd: number;
   try {
@@ -23,9 +25,9 @@ export function readAttachment(path: string, maxBytes: number): Attachment {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw refuse(`it is not a regular file (it is ${kind(stat)}); give the path of a .txt article`);
+    if (!stat.isFile()) throw refuse(`it is not a regular file (it is ${kind(stat)}); give the path of a .txt article or an .html page`);
     if (stat.size > maxBytes) throw refuse(tooLarge(stat.size, maxBytes));
-    if (!/\.txt$/i.test(path)) throw refuse('only .txt files can be added as articles');
+    if (!/\.(txt|html?)$/i.test(path)) throw refuse('only .txt, .html and .htm files can be added as articles');
     // One byte past the limit tells a file that grew since it was looked at from one that fits.
     const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;

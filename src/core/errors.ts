@@ -51,6 +51,16 @@ const messages = {
     `PostgreSQL at ${server} (DATABASE_URL) refused to open the moderation store: ${why}. Check the user, password and database name in DATABASE_URL, and that the user may create tables.`,
   DATA_DIR_UNUSABLE: (dir: string, why: string) => `The data folder ${dir} cannot be used: ${why}. Set DATA_DIR to a folder the bot may write to.`,
   STORE_FILE_UNUSABLE: (file: string, why: string, fix: string) => `The moderation store ${file} cannot be opened: ${why}. ${fix}`,
+  URL_REFUSED: (url: string, why: string) => `${url} was not fetched: ${why}.`,
+  FETCH_FAILED: (url: string, why: string) => `Could not fetch ${url}: ${why}.`,
+  NOT_AN_ARTICLE: (what: string, why: string) => `${what} was not added: ${why}.`,
+  DUPLICATE_ARTICLE: (what: string, id: string, how: string) =>
+    `${what} was not added: the corpus already has it as ${id} (${how}). /sources remove ${id} first to replace it.`,
+  NOT_A_FEED: (url: string, why: string) => `${url} is not a feed Cited can read: ${why}. Give the address of an RSS, Atom or JSON Feed.`,
+  FEED_FOLLOWED: (url: string, id: number) => `Feed #${id} already follows ${url}. /sources feeds lists the feeds.`,
+  UNKNOWN_FEED: (what: string) => `No feed followed is "${what}". /sources feeds lists the feeds with their numbers.`,
+  MISSING_SOURCE_INPUT: () => '/sources add needs an article: attach a .txt or .html file, or give url: with the address of a page.',
+  TWO_SOURCE_INPUTS: () => '/sources add takes one article at a time: attach a file or give url:, not both.',
   DISCORD_TOKEN_REJECTED: (how: string) =>
     `Discord rejected DISCORD_TOKEN (${how}). Copy the token again from the Discord developer portal (your application → Bot → Reset Token) and restart.`,
   DISCORD_GATEWAY_CLOSED: (code: number, name: string) =>

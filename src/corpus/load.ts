@@ -1,7 +1,8 @@
 /**
  * Reads a corpus folder into articles and sentences. Every `*.txt` file is an article (except
- * `aliases.txt`, the spelling-variant file); `sources.json` supplies or corrects metadata. A file
- * that cannot be used is skipped with a warning that names it: loading never stops on one bad file.
+ * `aliases.txt`, the spelling-variant file), and so is every `*.html` / `*.htm` page, its article
+ * extracted as it is read (pages/page-file.ts); `sources.json` supplies or corrects metadata. A
+ * file that cannot be used is skipped with a warning that names it: loading never stops on one bad file.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { outletFromUrl } from './outlet.js';
 import { isBoilerplate } from './boilerplate.js';
 import { repairSentenceBreaks } from './sentence-breaks.js';
 import { readSourcesFile, type SourcesFile } from './sources-file.js';
+import { readPageArticle } from '../pages/page-file.js';
 
 export const ALIASES_FILE = 'aliases.txt';
 /** A quotable sentence has at least one letter or digit, of any script. */
@@ -72,6 +74,9 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
 
   const files = readdirSync(dir).sort();
   const parsed: ParsedFile[] = [];
+  // A page and a .txt of the same name would be one id twice: the .txt wins (and of x.htm and x.html, the first).
+  const texts = new Set(files.filter((f) => /\.txt$/i.test(f)).map((f) => f.replace(/\.txt$/i, '')));
+  const pageIds = new Set<string>();
   for (const file of files) {
     const read = readFile(dir, file, options);
     if (read === null) continue;
@@ -125,10 +130,14 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
     if (options.only && !options.only.has(file)) return null;
     const path = join(dir, file);
     if (!statSync(path).isFile()) return null;
-    if (!file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt files are read as articles' };
-    const read = readArticleFile(path, options.maxArticleBytes);
+    const page = /\.html?$/i.test(file);
+    if (!page && !file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt, .html and .htm files are read as articles' };
+    const id = file.replace(/\.(txt|html?)$/i, '');
+    if (page && texts.has(id)) return { message: `skipped: ${id}.txt has the same id (the .txt is read)` };
+    if (page && pageIds.has(id)) return { message: `skipped: another page has the same id, ${id}` };
+    if (page) pageIds.add(id);
+    const read = page ? readPageArticle(path, file) : readArticleFile(path, options.maxArticleBytes);
     if (!read.ok) return { message: read.message };
-    const id = file.replace(/\.txt$/i, '');
     return parseFile(id, file, read.text, sources.get(id));
   }
 }

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The outlet's name from an article URL's host: ndtv.com → NDTV, newsweek.com → Newsweek,
  * bbc.co.uk → BBC. Short names (up to four letters) are acronyms in practice and go upper case;
@@ -10,6 +12,8 @@ export function outletFromUrl(url: string): string | null {
   } catch {
     return null;
   }
+  // An address given as a number (127.0.0.1, [::1]) names no outlet.
+  if (isIP(host.replace(/^\[|\]$/g, '')) !== 0) return null;
   const labels = host.replace(/^www\d*\./, '').split('.').filter(Boolean);
   if (labels.length === 0) return null;
   // Second-level registries such as co.uk, com.au, co.in: the name is the label before them.

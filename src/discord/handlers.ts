@@ -22,6 +22,7 @@ import { figuresTopic, notice, renderAnswer, renderCitedSources, renderFigures, 
 import { replyWithError, send, sendToMessage, update, userMessage } from './send.js';
 import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './context.js';
 import { readInert } from './escape.js';
+import { MAX_PAGE_BYTES } from '../pages/limits.js';
 import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
 
 export async function handleInteraction(interaction: Interaction, ctx: HandlerContext): Promise<void> {
@@ -66,9 +67,9 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
   if (id && reply.kind === 'answer') await recordAnswer(ctx, reply.request, reply.answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
-/** An attachment option's file, within the article size limit. */
+/** An attachment option's file, within the size limit (an article's; a page's for .html and .htm). */
 async function download(file: { name: string; size: number; url: string }, ctx: HandlerContext): Promise<Attachment> {
-  const max = cited(ctx).options.maxArticleBytes;
+  const max = /\.html?$/i.test(file.name) ? MAX_PAGE_BYTES : cited(ctx).options.maxArticleBytes;
   if (file.size > max) throw citedError('BAD_ARTICLE_FILE', file.name, `it is larger than the ${Math.round(max / 1024 / 1024)} MiB limit`);
   const response = await fetch(file.url);
   if (!response.ok) throw citedError('BAD_ARTICLE_FILE', file.name, `Discord would not hand it over (HTTP ${response.status}); try again`);

@@ -11,7 +11,9 @@
  * - Mod-only actions check the actor's right here, whatever the client showed; a refusal is
  *   audited and never acted on. The adapter vouches for `isModerator` (only it knows Discord's
  *   permissions).
- * - The corpus is shared by every server: only the corpus admins (CORPUS_ADMINS) may change it.
+ * - The corpus is shared by every server: only the corpus admins (CORPUS_ADMINS) may change it —
+ *   add articles (files, pages by address) and follow or unfollow news feeds. The right is checked
+ *   before any page or feed is fetched, so nobody else can make the bot fetch anything.
  * - The store is private to this service. Suppressions are held in memory (loaded at start,
  *   changed here at once, refreshed from the database by `sync()` so other processes' changes
  *   arrive), so what is quoted never depends on the database being up. Answer records made while
@@ -20,8 +22,11 @@
 import type { Article, Exclusions } from '../cited.js';
 import { citedError, isCitedError } from '../core/errors.js';
 import type { Library } from '../library.js';
+import type { Pages } from '../pages/pages.js';
+import type { FeedLedger } from '../feeds/poller.js';
+import { fetchFeed } from '../feeds/fetch-feed.js';
 import { isOutage } from './outage.js';
-import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Gap, type ModerationStore, type Report, type Suppression, type SuppressionKind } from './store.js';
+import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Feed, type FeedItemRecord, type FeedPoll, type Gap, type ModerationStore, type Report, type Suppression, type SuppressionKind } from './store.js';
 
 /** Someone acting, as the adapter vouches for them. */
 export interface Who extends Actor {
@@ -46,7 +51,14 @@ export interface ModerationOptions {
   /** Recently posted answers kept in memory for their buttons (More excerpts, Sources, Report). Default 5,000. */
   recentAnswers?: number;
   onEvent?: ModerationEvent;
+  /** Pages from the web (`/sources add url:`, .html files, feeds); without it only .txt files can be added. */
+  pages?: Pages;
+  /** Feeds listed in configuration (FEEDS): followed at start, and named so by /sources unfollow. */
+  configuredFeeds?: readonly string[];
 }
+
+/** The actor of what configuration does (FEEDS), in the audit log. */
+export const CONFIGURATION = 'config';
 
 export type NewAnswerRecord = Omit<AnswerRecord, 'retractedAt' | 'retractedBy'>;
 
@@ -70,6 +82,10 @@ export class Moderation {
   /** The last answers posted, newest last, so their buttons work without (or before) the database. */
   #recent = new Map<string, NewAnswerRecord>();
   messages: AnswerMessages | null = null;
+  readonly #pages: Pages | null;
+  readonly #configuredFeeds: ReadonlySet<string>;
+  /** Told when a feed is followed, so the poller reads it at once. */
+  onFeedsChanged: (() => void) | null = null;
 
   private constructor(store: ModerationStore, library: Library, options: ModerationOptions) {
     this.#store = store;
@@ -78,12 +94,15 @@ export class Moderation {
     this.#maxPending = options.maxPending ?? 10_000;
     this.#recentLimit = options.recentAnswers ?? 5_000;
     this.#onEvent = options.onEvent ?? (() => undefined);
+    this.#pages = options.pages ?? null;
+    this.#configuredFeeds = new Set(options.configuredFeeds ?? []);
   }
 
   /** The service over an opened store, with every server's suppressions loaded. */
   static async open(store: ModerationStore, library: Library, options: ModerationOptions = {}): Promise<Moderation> {
     const moderation = new Moderation(store, library, options);
     await moderation.#loadSuppressions();
+    for (const url of moderation.#configuredFeeds) await store.followFeed(url, null, { guildId: CONFIGURATION, userId: CONFIGURATION });
     return moderation;
   }
 
@@ -289,11 +308,35 @@ export class Moderation {
 
   // --- The shared corpus -----------------------------------------------------------------
 
+  /** Adds an uploaded article: a .txt file as it is, an .html or .htm page extracted (its HTML kept in DATA_DIR/pages). */
   async addSource(fileName: string, bytes: Uint8Array, who: Who): Promise<Article> {
     await this.#requireCorpusAdmin(who, 'add articles', fileName);
-    const article = await this.#library.add(fileName, bytes);
-    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, sentences: article.sentences.length } });
+    if (!/\.(txt|html?)$/i.test(fileName)) throw citedError('BAD_ARTICLE_FILE', fileName, 'only .txt, .html and .htm files can be added as articles');
+    const pages = this.#pages;
+    const article =
+      /\.html?$/i.test(fileName) && pages !== null
+        ? await pages.add(await pages.fromFile(fileName, bytes), { uniqueName: false })
+        : await this.#library.add(fileName, bytes);
+    await this.#auditAdd(article, who);
     return article;
+  }
+
+  /** Fetches the page at `url` and adds its article (checked for the right before anything is fetched). */
+  async addPage(url: string, who: Who): Promise<Article> {
+    await this.#requireCorpusAdmin(who, 'add articles', url);
+    const pages = this.#pagesOrRefuse();
+    const article = await pages.add(await pages.fromUrl(url), { uniqueName: true });
+    await this.#auditAdd(article, who, url);
+    return article;
+  }
+
+  async #auditAdd(article: Article, who: Actor, from?: string): Promise<void> {
+    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, url: article.url, sentences: article.sentences.length, ...(from ? { from } : {}) } });
+  }
+
+  #pagesOrRefuse(): Pages {
+    if (this.#pages === null) throw citedError('MODERATION_UNAVAILABLE');
+    return this.#pages;
   }
 
   async removeSource(id: string, who: Who): Promise<Article> {
@@ -301,6 +344,60 @@ export class Moderation {
     const article = await this.#library.remove(id);
     await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-remove', target: article.id, reason: who.reason ?? null, before: { file: article.file, title: article.title, outlet: article.outlet }, after: null });
     return article;
+  }
+
+  // --- News feeds ------------------------------------------------------------------------
+
+  /**
+   * Follows a feed: it is fetched and read first (a page, a dead address or a private one is
+   * refused with the reason), then stored and polled at once. Returns it with its items now.
+   */
+  async followFeed(url: string, who: Who): Promise<{ feed: Feed; items: number }> {
+    await this.#requireCorpusAdmin(who, 'follow feeds', url);
+    const followed = (await this.#db('The feeds could not be read', () => this.#store.feeds())).find((f) => f.url === url);
+    if (followed) throw citedError('FEED_FOLLOWED', url, followed.id);
+    const fetched = await fetchFeed(url, this.#pagesOrRefuse().fetchSettings);
+    const parsed = fetched.notModified ? null : fetched.feed;
+    const { feed, created } = await this.#db('The feed could not be saved', () => this.#store.followFeed(url, parsed?.title ?? null, who));
+    if (!created) throw citedError('FEED_FOLLOWED', url, feed.id);
+    this.onFeedsChanged?.();
+    return { feed, items: parsed?.items.length ?? 0 };
+  }
+
+  /** Stops following a feed, named by its number (`3` or `#3`) or its address. The articles taken from it stay. */
+  async unfollowFeed(target: string, who: Who): Promise<{ feed: Feed; configured: boolean }> {
+    await this.#requireCorpusAdmin(who, 'unfollow feeds', target);
+    const feeds = await this.#db('The feeds could not be read', () => this.#store.feeds());
+    const number = /^#?(\d+)$/.exec(target.trim())?.[1];
+    const found = feeds.find((f) => (number !== undefined ? f.id === Number(number) : f.url === target.trim()));
+    const feed = found && (await this.#db('The feed could not be changed', () => this.#store.unfollowFeed(found.id, who)));
+    if (!feed) throw citedError('UNKNOWN_FEED', target);
+    return { feed, configured: this.#configuredFeeds.has(feed.url) };
+  }
+
+  /** The feeds followed, with their last fetch, last error and articles taken. */
+  async feeds(who: Who): Promise<{ feed: Feed; configured: boolean }[]> {
+    await this.#requireCorpusAdmin(who, 'see the feeds', '');
+    const feeds = await this.#db('The feeds could not be read', () => this.#store.feeds());
+    return feeds.map((feed) => ({ feed, configured: this.#configuredFeeds.has(feed.url) }));
+  }
+
+  /**
+   * What the feed poller reads and writes (no rights: it acts for the admins who followed the
+   * feeds). An outage is thrown as STORE_UNAVAILABLE; the poller tries again later.
+   */
+  get feedLedger(): FeedLedger {
+    return {
+      followedFeeds: () => this.#db('The feeds could not be read', () => this.#store.feeds()),
+      feedPolled: (id: number, poll: FeedPoll) => this.#db('The feed could not be saved', () => this.#store.feedPolled(id, poll)),
+      feedItems: (url: string, keys: readonly string[]) => this.#db('The feed items could not be read', () => this.#store.feedItems(url, keys)),
+      feedItemDone: async (feed: Feed, record: FeedItemRecord) => {
+        await this.#db('The feed item could not be saved', () => this.#store.recordFeedItem(record));
+        const article = record.outcome === 'added' && record.articleId !== null ? this.#library.current.article(record.articleId) : undefined;
+        // Audited where the feed was followed, by the feed: the admin chose the feed, not the article.
+        if (article) await this.#auditAdd(article, { guildId: feed.guildId, userId: `feed:${feed.id}` }, record.url ?? feed.url);
+      },
+    };
   }
 
   // --- Rights ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * query are written once here; `sqlite.ts` and `postgres.ts` only say how to run a statement and a
  * transaction. SQL uses `?` placeholders (PostgreSQL's driver turns them into $1, $2…).
  */
-import type { Actor, AnswerRecord, AuditEntry, Gap, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
+import type { Actor, AnswerRecord, AuditEntry, Feed, FeedItemOutcome, FeedItemRecord, FeedPoll, Gap, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
 import { gapKey } from './store.js';
 
 export type Row = Record<string, unknown>;
@@ -47,6 +47,19 @@ function migrations(dialect: SqlDriver['dialect']): string[][] {
         guild_id TEXT NOT NULL, question TEXT NOT NULL, asked INTEGER NOT NULL, last_asked_at ${time} NOT NULL,
         PRIMARY KEY (guild_id, question))`,
     ],
+    // 2: news feeds the corpus admins follow, and what became of each item read from them.
+    [
+      `CREATE TABLE feeds (
+        id ${id}, url TEXT NOT NULL, title TEXT, added_by TEXT NOT NULL, guild_id TEXT NOT NULL, added_at ${time} NOT NULL,
+        etag TEXT, last_modified TEXT, last_fetch_at ${time}, last_outcome TEXT, last_error TEXT, last_error_at ${time},
+        failures INTEGER NOT NULL, next_poll_at ${time} NOT NULL, removed_at ${time}, removed_by TEXT)`,
+      // One followed row per URL: two admins following at once meet here.
+      `CREATE UNIQUE INDEX feeds_followed ON feeds (url) WHERE removed_at IS NULL`,
+      `CREATE TABLE feed_items (
+        feed_id BIGINT NOT NULL REFERENCES feeds (id), item_key TEXT NOT NULL, url TEXT, outcome TEXT NOT NULL,
+        article_id TEXT, detail TEXT, attempts INTEGER NOT NULL, retry INTEGER NOT NULL, at ${time} NOT NULL,
+        PRIMARY KEY (feed_id, item_key))`,
+    ],
   ];
 }
 
@@ -57,7 +70,32 @@ const json = (v: unknown): string | null => (v === undefined || v === null ? nul
 const parse = (v: unknown): unknown => (v === null || v === undefined ? null : JSON.parse(String(v)));
 
 export class SqlModerationStore implements ModerationStore {
-  constructor(private readonly db: SqlDriver) {}
+  readonly #feeds: SqlFeedQueries;
+  constructor(private readonly db: SqlDriver) {
+    this.#feeds = new SqlFeedQueries(db);
+  }
+
+  followFeed(url: string, title: string | null, actor: Actor): Promise<{ feed: Feed; created: boolean }> {
+    return this.#feeds.followFeed(url, title, actor);
+  }
+  unfollowFeed(id: number, actor: Actor): Promise<Feed | null> {
+    return this.#feeds.unfollowFeed(id, actor);
+  }
+  feeds(): Promise<Feed[]> {
+    return this.#feeds.feeds();
+  }
+  feedPolled(id: number, poll: FeedPoll): Promise<void> {
+    return this.#feeds.feedPolled(id, poll);
+  }
+  pollFeedNow(id: number): Promise<void> {
+    return this.#feeds.pollFeedNow(id);
+  }
+  feedItems(url: string, keys: readonly string[]): Promise<FeedItemRecord[]> {
+    return this.#feeds.feedItems(url, keys);
+  }
+  recordFeedItem(item: FeedItemRecord): Promise<void> {
+    return this.#feeds.recordFeedItem(item);
+  }
 
   async migrate(): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -247,6 +285,117 @@ export class SqlModerationStore implements ModerationStore {
     const rows = await this.db.query('SELECT question, asked, last_asked_at FROM gaps WHERE guild_id = ? ORDER BY asked DESC, last_asked_at DESC LIMIT ?', [guildId, limit]);
     return rows.map((r) => ({ question: String(r['question']), count: num(r['asked']), lastAskedAt: num(r['last_asked_at']) }));
   }
+}
+
+const FEED_COLUMNS = `f.*, (SELECT COUNT(*) FROM feed_items i JOIN feeds g ON g.id = i.feed_id WHERE g.url = f.url AND i.outcome = 'added') AS taken`;
+
+export class SqlFeedQueries {
+  constructor(private readonly db: SqlDriver) {}
+
+  followFeed(url: string, title: string | null, actor: Actor): Promise<{ feed: Feed; created: boolean }> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      // Insert-or-nothing on the partial unique index, as for suppressions.
+      const [row] = await tx.query(
+        `INSERT INTO feeds (url, title, added_by, guild_id, added_at, failures, next_poll_at) VALUES (?, ?, ?, ?, ?, 0, 0)
+         ON CONFLICT (url) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
+        [url, title, actor.userId, actor.guildId, at],
+      );
+      if (row) await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'feed-follow', target: url, reason: actor.reason ?? null, before: null, after: { feed: num(row['id']), title }, at });
+      const [feed] = await tx.query(`SELECT ${FEED_COLUMNS} FROM feeds f WHERE f.url = ? AND f.removed_at IS NULL`, [url]);
+      return { feed: toFeed(feed!), created: row !== undefined };
+    });
+  }
+
+  unfollowFeed(id: number, actor: Actor): Promise<Feed | null> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const [before] = await tx.query(`SELECT ${FEED_COLUMNS} FROM feeds f WHERE f.id = ? AND f.removed_at IS NULL`, [id]);
+      if (!before) return null;
+      const [changed] = await tx.query('UPDATE feeds SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL RETURNING id', [at, actor.userId, id]);
+      if (!changed) return null;
+      const feed = toFeed(before);
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'feed-unfollow', target: feed.url, reason: actor.reason ?? null, before: { feed: feed.id, title: feed.title, taken: feed.taken }, after: null, at });
+      return feed;
+    });
+  }
+
+  async feeds(): Promise<Feed[]> {
+    return (await this.db.query(`SELECT ${FEED_COLUMNS} FROM feeds f WHERE f.removed_at IS NULL ORDER BY f.id`)).map(toFeed);
+  }
+
+  async feedPolled(id: number, poll: FeedPoll): Promise<void> {
+    const sets = ['failures = ?', 'next_poll_at = ?'];
+    const values: unknown[] = [poll.failures, poll.nextPollAt];
+    const set = (column: string, value: unknown) => (sets.push(`${column} = ?`), values.push(value));
+    if (poll.title !== undefined && poll.title !== null) set('title', poll.title);
+    if (poll.etag !== undefined) set('etag', poll.etag);
+    if (poll.lastModified !== undefined) set('last_modified', poll.lastModified);
+    if (poll.outcome !== undefined) (set('last_fetch_at', poll.at), set('last_outcome', poll.outcome));
+    if (poll.error !== undefined) (set('last_error', poll.error), set('last_error_at', poll.at));
+    await this.db.query(`UPDATE feeds SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+  }
+
+  async pollFeedNow(id: number): Promise<void> {
+    await this.db.query('UPDATE feeds SET next_poll_at = 0 WHERE id = ?', [id]);
+  }
+
+  async feedItems(url: string, keys: readonly string[]): Promise<FeedItemRecord[]> {
+    const records: FeedItemRecord[] = [];
+    // In slices: a placeholder per key, and a feed may list hundreds.
+    for (let i = 0; i < keys.length; i += 200) {
+      const slice = keys.slice(i, i + 200);
+      const rows = await this.db.query(
+        `SELECT i.* FROM feed_items i JOIN feeds f ON f.id = i.feed_id WHERE f.url = ? AND i.item_key IN (${slice.map(() => '?').join(', ')}) ORDER BY i.at, i.item_key`,
+        [url, ...slice],
+      );
+      records.push(...rows.map(toFeedItem));
+    }
+    return records;
+  }
+
+  async recordFeedItem(r: FeedItemRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO feed_items (feed_id, item_key, url, outcome, article_id, detail, attempts, retry, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (feed_id, item_key) DO UPDATE SET url = excluded.url, outcome = excluded.outcome, article_id = excluded.article_id,
+         detail = excluded.detail, attempts = excluded.attempts, retry = excluded.retry, at = excluded.at`,
+      [r.feedId, r.key, r.url, r.outcome, r.articleId, r.detail, r.attempts, r.retry ? 1 : 0, r.at],
+    );
+  }
+}
+
+function toFeed(row: Row): Feed {
+  return {
+    id: num(row['id']),
+    url: String(row['url']),
+    title: strOrNull(row['title']),
+    addedBy: String(row['added_by']),
+    guildId: String(row['guild_id']),
+    addedAt: num(row['added_at']),
+    etag: strOrNull(row['etag']),
+    lastModified: strOrNull(row['last_modified']),
+    lastFetchAt: numOrNull(row['last_fetch_at']),
+    lastOutcome: strOrNull(row['last_outcome']),
+    lastError: strOrNull(row['last_error']),
+    lastErrorAt: numOrNull(row['last_error_at']),
+    failures: num(row['failures']),
+    nextPollAt: num(row['next_poll_at']),
+    taken: num(row['taken']),
+  };
+}
+
+function toFeedItem(row: Row): FeedItemRecord {
+  return {
+    feedId: num(row['feed_id']),
+    key: String(row['item_key']),
+    url: strOrNull(row['url']),
+    outcome: String(row['outcome']) as FeedItemOutcome,
+    articleId: strOrNull(row['article_id']),
+    detail: strOrNull(row['detail']),
+    attempts: num(row['attempts']),
+    retry: num(row['retry']) === 1,
+    at: num(row['at']),
+  };
 }
 
 async function writeAudit(tx: Pick<SqlDriver, 'query'>, e: Omit<AuditEntry, 'id'>): Promise<void> {

@@ -92,6 +92,66 @@ export interface Gap {
   lastAskedAt: number;
 }
 
+/** A news feed the corpus admins follow (README, "News feeds"). */
+export interface Feed {
+  id: number;
+  url: string;
+  /** The feed's own title, as last read. */
+  title: string | null;
+  /** Who followed it ("config" for a feed listed in FEEDS), and in which server. */
+  addedBy: string;
+  guildId: string;
+  addedAt: number;
+  /** Validators of the last answer, sent back as If-None-Match / If-Modified-Since. */
+  etag: string | null;
+  lastModified: string | null;
+  /** The last fetch that reached the feed, and what it found ("3 new items", "not modified"…). */
+  lastFetchAt: number | null;
+  lastOutcome: string | null;
+  /** The last failure, kept after a later success so it can still be read. */
+  lastError: string | null;
+  lastErrorAt: number | null;
+  /** Failures in a row (0 after a success): the backoff grows with it. */
+  failures: number;
+  /** When it is polled next. */
+  nextPollAt: number;
+  /** Articles added to the corpus from it, over every time it was followed. */
+  taken: number;
+}
+
+/** What became of one feed item. */
+export type FeedItemOutcome = 'added' | 'duplicate' | 'failed';
+
+export interface FeedItemRecord {
+  feedId: number;
+  /** The item's guid / id, else its link. */
+  key: string;
+  url: string | null;
+  outcome: FeedItemOutcome;
+  /** The article added, or the one it duplicates. */
+  articleId: string | null;
+  /** Why it failed, or how it duplicates. */
+  detail: string | null;
+  /** Times it was tried (a passing failure is tried again, up to a limit). */
+  attempts: number;
+  /** A failure that may pass (a timeout, a 5xx): tried again at a later poll. */
+  retry: boolean;
+  at: number;
+}
+
+/** A feed's state after a poll. */
+export interface FeedPoll {
+  at: number;
+  title?: string | null;
+  etag?: string | null;
+  lastModified?: string | null;
+  /** What the fetch found, when it reached the feed; the error when it did not. */
+  outcome?: string;
+  error?: string;
+  failures: number;
+  nextPollAt: number;
+}
+
 /** Who does something, and why (written to the audit log with the action). */
 export interface Actor {
   guildId: string;
@@ -139,6 +199,25 @@ export interface ModerationStore {
   /** Counts a question the bot could not answer. */
   recordGap(guildId: string, question: string, at?: number): Promise<void>;
   gaps(guildId: string, limit: number): Promise<Gap[]>;
+
+  /**
+   * Follows a feed (audited as feed-follow); when it is already followed, returns that one with
+   * `created` false and changes nothing. A feed followed again after an unfollow is a new row;
+   * the items its earlier rows took still count as seen (`feedItems` looks them up by URL).
+   */
+  followFeed(url: string, title: string | null, actor: Actor): Promise<{ feed: Feed; created: boolean }>;
+  /** Stops following (audited as feed-unfollow); null when no followed feed has that id. */
+  unfollowFeed(id: number, actor: Actor): Promise<Feed | null>;
+  /** Feeds followed now, in the order they were followed. */
+  feeds(): Promise<Feed[]>;
+  /** Records a poll: its outcome or error, validators, failures in a row, next poll. */
+  feedPolled(id: number, poll: FeedPoll): Promise<void>;
+  /** Makes a feed due now (a newly followed one polls at once). */
+  pollFeedNow(id: number): Promise<void>;
+  /** What is recorded of these items of the feed at `url` (under any row that followed that URL). */
+  feedItems(url: string, keys: readonly string[]): Promise<FeedItemRecord[]>;
+  /** Records what became of an item (replacing an earlier record of it under this feed). */
+  recordFeedItem(item: FeedItemRecord): Promise<void>;
 }
 
 /** Questions are counted together when they differ only in case, spacing and end punctuation. */
