@@ -19,7 +19,13 @@ async function main(): Promise<number> {
   const config = readConfig();
   if (!config.discordToken) throw citedError('BAD_CONFIG', 'DISCORD_TOKEN', 'is not set; start:sharded runs the Discord bot only');
   const logger = createLogger(config.logLevel);
-  if (!config.databaseUrl) logger.warn('DATABASE_URL is not set: each shard keeps its own SQLite moderation store; use PostgreSQL so shards share reports and suppressions');
+  if (!config.databaseUrl) {
+    logger.warn(
+      config.shardList
+        ? 'DATABASE_URL is not set: this machine keeps moderation in its own SQLite store, which the shards of other machines (SHARD_LIST) never see; use PostgreSQL so every shard shares reports and suppressions'
+        : 'DATABASE_URL is not set: each shard keeps its own SQLite moderation store; use PostgreSQL so shards share reports and suppressions',
+    );
+  }
   const totalShards =
     config.totalShards ??
     ((await new REST(config.discordApiUrl ? { api: config.discordApiUrl } : {}).setToken(config.discordToken).get(Routes.gatewayBot())) as { shards: number }).shards;

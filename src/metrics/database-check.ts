@@ -37,7 +37,7 @@ export function databaseCheck(connectionString: string, deadlineMs = databaseChe
         return { ok: true };
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { ok: false, reason: message.includes(server) ? message : `PostgreSQL at ${server}: ${message}` };
+        return { ok: false, reason: message.startsWith('PostgreSQL at') ? message : `PostgreSQL at ${server}: ${message}` };
       } finally {
         clearTimeout(timer);
       }
