@@ -126,7 +126,11 @@ async function serveHealth(config: Config, logger: Logger, serving: Serving): Pr
   collectProcessMetrics();
   const database: DatabaseCheck | null = config.databaseUrl ? databaseCheck(config.databaseUrl) : null;
   const checks: ReadinessChecks = {
-    index: () => (serving.app ? { ok: true } : { ok: false, reason: 'the index is loading' }),
+    index: () => {
+      if (!serving.app) return { ok: false, reason: 'the index is loading' };
+      const { sentenceCount, segments } = serving.app.library.current;
+      return { ok: true, detail: `${sentenceCount} sentences in ${segments} segment${segments === 1 ? '' : 's'}` };
+    },
     gateway: () => serving.bot?.gateway() ?? { ok: false, reason: 'not connected to Discord yet' },
     ...(database ? { database: () => database.check() } : {}),
   };
