@@ -4,6 +4,7 @@
  * A malformed value stops start-up with a message that names the variable.
  */
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { citedError } from './core/errors.js';
 import { projectRoot } from './core/paths.js';
@@ -37,8 +38,23 @@ export interface Config {
    * empty: nobody may (the console's user always may).
    */
   corpusAdmins: string[];
-  /** Shards for start:sharded; Discord's recommendation when unset. */
-  shardCount?: number;
+  /**
+   * Shards across every machine that runs the bot (TOTAL_SHARDS, or its older name SHARD_COUNT);
+   * Discord's recommendation when unset.
+   */
+  totalShards?: number;
+  /**
+   * The shard ids this machine's `start:sharded` runs (SHARD_LIST, e.g. `0-3` or `0,1,2,3`), each
+   * within 0..totalShards-1; every shard when unset.
+   */
+  shardList?: number[];
+  /**
+   * This process's shard id when discord.js's ShardingManager started it (it passes the id in
+   * SHARDS); unset for a bot started on its own.
+   */
+  shardId?: number;
+  /** The health and metrics endpoint (METRICS_PORT, METRICS_HOST); off when unset. */
+  metrics?: MetricsConfig;
   /**
    * REST requests per second across the bot (discord.js's global budget, 50 as Discord grants by
    * default). Under a burst, deferred answers are edited in at this pace: raise it to the limit
@@ -64,6 +80,18 @@ export interface Config {
   /** Channel where articles added from feeds are announced (ANNOUNCE_CHANNEL_ID). */
   announceChannelId?: string;
 }
+
+export interface MetricsConfig {
+  /** The bot's port; under the sharding manager each shard listens on `port + shard id`. */
+  port: number;
+  /**
+   * The address to listen on. 127.0.0.1 by default: the endpoint has no authentication and tells
+   * anyone who reaches it the bot's load and corpus size, so it is opened wider only on purpose.
+   */
+  host: string;
+}
+
+export const defaultMetricsHost = '127.0.0.1';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -131,7 +159,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.databaseUrl = databaseUrl;
   }
   config.cooldown = { limit: positive('COOLDOWN_QUESTIONS', 5), windowSeconds: positive('COOLDOWN_SECONDS', 30) };
-  if (read('SHARD_COUNT') !== undefined) config.shardCount = positive('SHARD_COUNT', 1);
+  readShards(config, read, positive);
+  readMetrics(config, read);
   config.discordRequestsPerSecond = positive('DISCORD_REQUESTS_PER_SECOND', 50);
   config.shutdownTimeoutMs = positive('SHUTDOWN_TIMEOUT_SECONDS', 10) * 1000;
   const feeds = read('FEEDS');
@@ -155,4 +184,83 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     config.allowPrivateUrls = /^(true|1|yes)$/i.test(allow);
   }
   return config;
+}
+
+/**
+ * TOTAL_SHARDS, SHARD_COUNT and SHARD_LIST. SHARD_COUNT is the older name of TOTAL_SHARDS (every
+ * shard runs here when SHARD_LIST is unset, as before); when both are set they must agree, which
+ * they do inside a shard too, where discord.js's ShardingManager sets SHARD_COUNT to the total.
+ * SHARD_LIST needs TOTAL_SHARDS itself: machines that split the shards must agree on the total,
+ * and Discord's recommendation may change between their starts; SHARD_COUNT alone would be read
+ * by some as "this machine's count" (4 with SHARD_LIST=4-7), so it does not stand in for it.
+ */
+function readShards(config: Config, read: (name: string) => string | undefined, positive: (name: string, fallback: number) => number): void {
+  const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
+  const total = read('TOTAL_SHARDS') !== undefined ? positive('TOTAL_SHARDS', 1) : undefined;
+  const count = read('SHARD_COUNT') !== undefined ? positive('SHARD_COUNT', 1) : undefined;
+  if (total !== undefined && count !== undefined && total !== count) {
+    throw bad('SHARD_COUNT', `is ${count} but TOTAL_SHARDS is ${total}; SHARD_COUNT is the older name of TOTAL_SHARDS: set TOTAL_SHARDS only, and SHARD_LIST for the shards this machine runs`);
+  }
+  const totalShards = total ?? count;
+  if (totalShards !== undefined) config.totalShards = totalShards;
+  const list = read('SHARD_LIST');
+  if (list !== undefined) {
+    if (total === undefined) {
+      throw bad('SHARD_LIST', 'needs TOTAL_SHARDS, the number of shards across every machine (each machine sets the same TOTAL_SHARDS and its own SHARD_LIST)');
+    }
+    config.shardList = parseShardList(list, total);
+  }
+  const id = read('SHARDS');
+  if (read('SHARDING_MANAGER') === 'true' && id !== undefined && /^\d+$/.test(id)) config.shardId = Number(id);
+}
+
+/**
+ * SHARD_LIST: shard ids and ranges separated by commas (`0,1,2,3`, `4-7`, `0-3,8`), in the order
+ * given; each id within 0..total-1 and listed once.
+ */
+export function parseShardList(raw: string, total: number): number[] {
+  const bad = (why: string) => citedError('BAD_CONFIG', 'SHARD_LIST', why);
+  const ids: number[] = [];
+  const seen = new Set<number>();
+  for (const item of raw.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(item);
+    if (!match) throw bad(`"${item}" is neither a shard id nor a range like 4-7 (ids and ranges separated by commas)`);
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) throw bad(`the range ${item} runs backwards; write it as ${to}-${from}`);
+    if (to >= total) throw bad(`shard ${to} is out of range: with TOTAL_SHARDS=${total} the ids are 0 to ${total - 1}`);
+    for (let id = from; id <= to; id++) {
+      if (seen.has(id)) throw bad(`shard ${id} is listed twice`);
+      seen.add(id);
+      ids.push(id);
+    }
+  }
+  if (ids.length === 0) throw bad('lists no shard; give ids or ranges like 0-3 (or leave it unset to run every shard)');
+  return ids;
+}
+
+/** METRICS_PORT (the endpoint is off without it) and METRICS_HOST. */
+function readMetrics(config: Config, read: (name: string) => string | undefined): void {
+  const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
+  const port = read('METRICS_PORT');
+  const host = read('METRICS_HOST');
+  if (port === undefined) {
+    if (host !== undefined) throw bad('METRICS_HOST', 'is set but METRICS_PORT is not; the health and metrics endpoint is off without a port');
+    return;
+  }
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw bad('METRICS_PORT', `"${port}" is not a TCP port (1 to 65535)`);
+  if (host !== undefined && isIP(host) === 0 && !/^[a-z\d]([a-z\d-]*[a-z\d])?(\.[a-z\d]([a-z\d-]*[a-z\d])?)*$/i.test(host)) {
+    throw bad('METRICS_HOST', `"${host}" is not an IP address or host name (e.g. 127.0.0.1, 0.0.0.0 for every interface, or ::)`);
+  }
+  config.metrics = { port: Number(port), host: host ?? defaultMetricsHost };
+}
+
+/**
+ * The port a process's endpoint listens on: METRICS_PORT for a bot on its own, METRICS_PORT + its
+ * shard id under the sharding manager (each shard is its own process with its own counters).
+ */
+export function metricsPortOf(metrics: MetricsConfig, shardId: number | undefined): number {
+  const port = metrics.port + (shardId ?? 0);
+  if (port > 65535) throw citedError('BAD_CONFIG', 'METRICS_PORT', `${metrics.port} + shard ${shardId} is past the last TCP port (65535); choose a lower METRICS_PORT`);
+  return port;
 }

@@ -2,16 +2,19 @@
  * `npm start`: the Discord bot when DISCORD_TOKEN is set, otherwise the local console chat over
  * the corpus, so Cited works with no set-up at all.
  */
-import { loadDotEnv, readConfig, type Config } from './config.js';
+import { loadDotEnv, metricsPortOf, readConfig, type Config } from './config.js';
 import { endQuietlyWhenOutputCloses, run } from './cli/common.js';
 import { consoleUser, runChat } from './console/chat.js';
 import { openApp, type App } from './app.js';
 import { progressReporter } from './console/progress.js';
 import { createLogger, type Logger } from './logger.js';
-import { startBot } from './discord/bot.js';
+import { startBot, type Bot } from './discord/bot.js';
 import { announcer } from './discord/announce.js';
 import { isCitedError } from './core/errors.js';
 import { exitDeadline, listenForStop, type StopRequest } from './shutdown.js';
+import { collectProcessMetrics, databaseErrors, labelShard, readFrom, registry } from './metrics/metrics.js';
+import { startMetricsServer, type MetricsServer, type ReadinessChecks } from './metrics/server.js';
+import { databaseCheck, type DatabaseCheck } from './metrics/database-check.js';
 
 async function main(): Promise<number> {
   loadDotEnv();
@@ -80,10 +83,31 @@ async function runBot(config: Config, token: string): Promise<number> {
 
 /** Start-up, then serving until a stop signal (or Discord closing the gateway for good), then the bot's shutdown. */
 async function serveBot(config: Config, token: string, logger: Logger, stop: StopRequest, opened: { app?: App }): Promise<void> {
+  const serving: Serving = {};
+  // Listening before the long part of start-up, so /healthz answers while the index loads and a
+  // port already taken stops the bot at once.
+  const endpoint = config.metrics ? await serveHealth(config, logger, serving) : null;
+  try {
+    await serve(config, token, logger, stop, opened, serving);
+  } finally {
+    await endpoint?.close();
+  }
+}
+
+/** What /readyz looks at: set as each part comes up. */
+interface Serving {
+  app?: App;
+  bot?: Bot;
+}
+
+async function serve(config: Config, token: string, logger: Logger, stop: StopRequest, opened: { app?: App }, serving: Serving): Promise<void> {
   const loading = Date.now();
   let quarter = -1;
-  const app = (opened.app = await openApp(config, {
-    onModeration: (level, message, detail) => logger[level](detail, message),
+  const app = (opened.app = serving.app = await openApp(config, {
+    onModeration: (level, message, detail) => {
+      if (level !== 'info') databaseErrors.inc({ kind: level === 'warn' ? 'outage' : 'failed' });
+      logger[level](detail, message);
+    },
     onFeeds: (level, message, detail) => logger[level](detail, message),
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
     onNote: (message) => logger.info(message),
@@ -94,6 +118,7 @@ async function serveBot(config: Config, token: string, logger: Logger, stop: Sto
       logger.info({ done, total, ms: Date.now() - loading }, 'analysing articles');
     },
   }));
+  readFrom({ index: () => ({ sentences: app.library.current.sentenceCount, segments: app.library.current.segments }) });
   const cited = app.library.current;
   logger.info({ articles: cited.articles.length, sentences: cited.sentenceCount, index: cited.loadedFrom, store: config.databaseUrl ? 'postgresql' : 'sqlite', ms: Date.now() - loading }, 'corpus and store loaded');
   const bot = await startBot({
@@ -107,9 +132,52 @@ async function serveBot(config: Config, token: string, logger: Logger, stop: Sto
     ...(config.modRoleId ? { modRoleId: config.modRoleId } : {}),
     signal: stop.signal,
   });
+  serving.bot = bot;
   if (config.announceChannelId) app.feeds.onAdded = announcer(bot.client, config.announceChannelId);
   if (pollsFeeds()) app.feeds.start();
   await Promise.race([stop.requested, bot.lost]).finally(() => bot.stop());
+}
+
+/**
+ * The health and metrics endpoint (README, "Health and metrics"): on METRICS_PORT, or METRICS_PORT
+ * plus the shard id under the sharding manager, so every shard process serves its own series and
+ * its own readiness.
+ */
+async function serveHealth(config: Config, logger: Logger, serving: Serving): Promise<{ close(): Promise<void> }> {
+  const metrics = config.metrics!;
+  if (config.shardId !== undefined) labelShard(config.shardId);
+  collectProcessMetrics();
+  const database: DatabaseCheck | null = config.databaseUrl ? databaseCheck(config.databaseUrl) : null;
+  const checks: ReadinessChecks = {
+    index: () => {
+      if (!serving.app) return { ok: false, reason: 'the index is loading' };
+      const { sentenceCount, segments } = serving.app.library.current;
+      return { ok: true, detail: `${sentenceCount} sentences in ${segments} segment${segments === 1 ? '' : 's'}` };
+    },
+    gateway: () => serving.bot?.gateway() ?? { ok: false, reason: 'not connected to Discord yet' },
+    ...(database ? { database: () => database.check() } : {}),
+  };
+  let server: MetricsServer;
+  try {
+    server = await startMetricsServer({
+      host: metrics.host,
+      port: metricsPortOf(metrics, config.shardId),
+      registry,
+      checks,
+      onError: (err) => logger.error({ err }, 'the metrics endpoint failed to answer'),
+    });
+  } catch (error) {
+    await database?.close();
+    throw error;
+  }
+  logger.info({ host: metrics.host, port: server.port }, 'health and metrics endpoint listening');
+  return {
+    async close() {
+      await server.close();
+      // Not awaited: a probe stuck on a silent database would hold the shutdown until its query timeout.
+      void database?.close().catch(() => undefined);
+    },
+  };
 }
 
 run(main);

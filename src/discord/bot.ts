@@ -3,7 +3,7 @@
  * Needs no privileged intent: Discord delivers the content of messages that mention the bot, of
  * DMs, and of a context-menu command's target message without Message Content.
  */
-import { Client, Events, GatewayIntentBits, Partials } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, RESTEvents } from 'discord.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import { commands as allCommands, type Command } from '../../commands/index.js';
@@ -14,6 +14,10 @@ import type { HandlerContext } from './context.js';
 import { discordAnswerMessages, postPendingReviews } from './reports.js';
 import { noMentions } from './send.js';
 import { gatewayClosedError, loginError, settledWithin, waitForDiscord } from './connect.js';
+import { acknowledgementResponse } from './observe.js';
+import { GatewayWatch } from './gateway-health.js';
+import { readFrom } from '../metrics/metrics.js';
+import type { Check } from '../metrics/server.js';
 
 /** How long shutdown waits for the gateway to confirm closing: with Discord unreachable it never does. */
 const gatewayCloseWaitMs = 3_000;
@@ -46,6 +50,8 @@ export interface Bot {
   client: Client;
   /** Rejects when Discord closes the gateway for good (a token reset: 4004 …); never resolves. */
   lost: Promise<never>;
+  /** For /readyz: every shard connected, with heartbeats acknowledged (`gateway-health.ts`). */
+  gateway(): Check;
   stop(): Promise<void>;
 }
 
@@ -71,6 +77,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     ...(options.modRoleId ? { modRoleId: options.modRoleId } : {}),
   };
   options.app.moderation.messages = discordAnswerMessages(client, ctx);
+  readFrom({ queueDepth: () => ctx.queue.waiting, inFlight: () => ctx.inFlight });
+  const gateway = new GatewayWatch(client);
 
   client.on(Events.InteractionCreate, (interaction) => void handleInteraction(interaction, ctx));
   client.on(Events.MessageCreate, (message) => void handleMessage(message, client.user!.id, ctx));
@@ -80,6 +88,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   client.on(Events.ShardReconnecting, (shard) => logger.info({ shard }, 'gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'gateway resumed'));
   client.rest.on('rateLimited', (info) => logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'rate limited by Discord'));
+  // Acknowledgement latency, whichever way a handler acknowledged: its callback's REST response.
+  client.rest.on(RESTEvents.Response, (request, response) => acknowledgementResponse(request.method, request.path, response.status));
 
   // On such a close discord.js stops reconnecting and the bot would sit idle: it ends the process instead.
   let stopping = false;
@@ -94,6 +104,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     await Promise.race([client.login(options.token).then(() => ready), lost]);
   } catch (error) {
     stopping = true;
+    gateway.stop();
     await settledWithin(client.destroy(), gatewayCloseWaitMs);
     throw loginError(error);
   }
@@ -111,10 +122,12 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   return {
     client,
     lost,
+    gateway: () => (stopping ? { ok: false, reason: 'shutting down' } : gateway.check()),
     async stop() {
       logger.info('shutting down');
       stopping = true;
       clearInterval(timer);
+      gateway.stop();
       // A gateway that has gone away never answers the close (ws would wait 30 s): go on without it.
       if (!(await settledWithin(client.destroy(), gatewayCloseWaitMs))) logger.warn({ ms: gatewayCloseWaitMs }, 'the gateway did not confirm closing; going on');
     },

@@ -24,29 +24,40 @@ import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './cont
 import { readInert } from './escape.js';
 import { MAX_PAGE_BYTES } from '../pages/limits.js';
 import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
+import { answered, finish, interactionKind, observe, outcomeOf } from './observe.js';
+import type { InteractionOutcome } from '../metrics/metrics.js';
+
+/** A handler's result: nothing when it went as asked, `rate_limited` when the cooldown turned it away. */
+type Handled = void | 'rate_limited';
 
 export async function handleInteraction(interaction: Interaction, ctx: HandlerContext): Promise<void> {
   const started = Date.now();
   ctx.inFlight++;
+  observe(interaction.id, interactionKind(interaction));
+  let outcome: InteractionOutcome = 'ok';
   try {
+    let handled: Handled = undefined;
     if (interaction.isAutocomplete()) await autocomplete(interaction, ctx);
-    else if (interaction.isChatInputCommand()) await chatInput(interaction, ctx);
-    else if (interaction.isMessageContextMenuCommand()) await messageCommand(interaction, ctx);
+    else if (interaction.isChatInputCommand()) handled = await chatInput(interaction, ctx);
+    else if (interaction.isMessageContextMenuCommand()) handled = await messageCommand(interaction, ctx);
     else if (interaction.isButton() || interaction.isStringSelectMenu()) await component(interaction, ctx);
     else if (interaction.isModalSubmit()) await onForm(interaction, ctx);
     else ctx.logger.debug({ interaction: interaction.id, type: interaction.type }, 'interaction ignored');
+    if (handled) outcome = handled;
   } catch (error) {
+    outcome = outcomeOf(error);
     await replyWithError(interaction, error, ctx.logger);
   } finally {
     ctx.inFlight--;
+    finish(interaction.id, outcome);
     ctx.logger.info({ interaction: interaction.id, type: interaction.type, user: interaction.user.id, ms: Date.now() - started }, 'interaction handled');
   }
 }
 
-async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<void> {
+async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerContext): Promise<Handled> {
   const command = findCommandIn(ctx.commands, interaction.commandName);
   if (!command) throw citedError('UNKNOWN_COMMAND', interaction.commandName);
-  if (command.rateLimited === true && (await coolingDown(interaction, ctx))) return;
+  if (command.rateLimited === true && (await coolingDown(interaction, ctx))) return 'rate_limited';
   const subcommand = interaction.options.getSubcommand(false) ?? undefined;
   const chosen = command.subcommands?.find((s) => s.name === subcommand);
   const options = chosen?.options ?? command.options;
@@ -64,6 +75,7 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
   const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
   const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
   const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
+  if (reply.kind === 'answer') answered(interaction.id, reply.answer);
   if (id && reply.kind === 'answer') await recordAnswer(ctx, reply.request, reply.answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
@@ -76,10 +88,10 @@ async function download(file: { name: string; size: number; url: string }, ctx: 
   return { name: file.name, bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 
-async function messageCommand(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<void> {
+async function messageCommand(interaction: MessageContextMenuCommandInteraction, ctx: HandlerContext): Promise<Handled> {
   if (interaction.commandName === REPORT_ANSWER) return onReportCommand(interaction, ctx);
   if (interaction.commandName !== FIND_SOURCES) throw citedError('UNKNOWN_COMMAND', interaction.commandName);
-  if (await coolingDown(interaction, ctx)) return;
+  if (await coolingDown(interaction, ctx)) return 'rate_limited';
   // "Find sources" on any message: the quotes that bear on what it claims.
   const claim = interaction.targetMessage.content.trim();
   if (claim === '') {
@@ -90,6 +102,7 @@ async function messageCommand(interaction: MessageContextMenuCommandInteraction,
   const answer = await withDeferral(interaction, () => ctx.app.answers.ask(request), false, ctx);
   const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”`, reportable: interaction.guildId !== null });
   const id = await send(interaction, { ...view, ephemeral: false });
+  answered(interaction.id, answer);
   if (id) await recordAnswer(ctx, request, answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
@@ -150,19 +163,28 @@ export async function handleMessage(message: Message, botUserId: string, ctx: Ha
   const direct = message.channel.type === ChannelType.DM;
   const mentioned = message.mentions.users.has(botUserId);
   if (!direct && !mentioned) return;
+  const started = Date.now();
+  observe(message.id, 'message');
+  let outcome: InteractionOutcome = 'ok';
   try {
     const wait = ctx.cooldown.take(message.author.id);
     if (wait > 0) {
+      outcome = 'rate_limited';
       await sendToMessage(message, notice(cooldownText(wait)));
       return;
     }
     const request = { question: message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), ' ').trim(), guildId: placeOf(message) };
     const answer = ctx.app.answers.ask(request);
     const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0, reportable: message.guildId !== null }), ephemeral: false });
+    answered(message.id, answer);
     await recordAnswer(ctx, request, answer, { messageId: id, channelId: message.channelId, askerId: message.author.id });
   } catch (error) {
+    outcome = outcomeOf(error);
     const text = userMessage(error, ctx.logger, { message: message.id, user: message.author.id });
     await sendToMessage(message, notice(text)).catch((e: unknown) => ctx.logger.warn({ err: e, message: message.id }, 'could not reply to a message'));
+  } finally {
+    finish(message.id, outcome);
+    ctx.logger.info({ message: message.id, user: message.author.id, ms: Date.now() - started }, 'message handled');
   }
 }
 

@@ -437,3 +437,48 @@ describe('the stand-in as a failing Discord', () => {
     }
   });
 });
+
+describe('the stand-in with several shards', () => {
+  /** A guild id Discord would route to `shard` of `count`: (id >> 22) % count. */
+  const guildOn = (shard: number, count: number) => {
+    let id = 300000000000000000n;
+    while (Number((id >> 22n) % BigInt(count)) !== shard) id += 1n << 22n;
+    return String(id);
+  };
+
+  it('gives each shard its own session and guilds, and routes a guild interaction to its shard', async () => {
+    const [first, second] = [guildOn(0, 2), guildOn(1, 2)];
+    const discord = await startDiscordStandIn({
+      heartbeatInterval: 500,
+      guilds: [{ id: first, channels: [{ id: '310000000000000001', type: 0 }] }, { id: second, channels: [{ id: '310000000000000002', type: 0 }] }],
+    });
+    const clients = [0, 1].map((shard) => new Client({ intents: [GatewayIntentBits.Guilds], shards: shard, shardCount: 2, rest: { api: discord.apiUrl } }));
+    try {
+      await Promise.all(clients.map(async (client) => {
+        const ready = once(client, Events.ClientReady);
+        await client.login(TOKEN);
+        await ready;
+      }));
+      expect(discord.identified.map((d) => d['shard']).sort()).toEqual([[0, 2], [1, 2]]);
+      expect(discord.identified.every((d) => d['token'] === '<redacted>')).toBe(true);
+      expect([...clients[0]!.guilds.cache.keys()]).toEqual([first]);
+      expect([...clients[1]!.guilds.cache.keys()]).toEqual([second]);
+
+      const arrived = Promise.race(clients.map((client, shard) => nextInteraction(client).then(() => shard)));
+      discord.interaction(discord.chatInput('ask', [], { guildId: second }));
+      expect(await arrived).toBe(1);
+
+      // One shard's socket closed: that shard resumes its own session; nobody identifies again.
+      discord.closeSocket(4000, 1);
+      await discord.waitForGateway((e) => e.dir === 'out' && e.t === 'RESUMED');
+      expect(discord.resumes).toBe(1);
+      expect(discord.identifies).toBe(2);
+      const again = Promise.race(clients.map((client, shard) => nextInteraction(client).then(() => shard)));
+      discord.interaction(discord.chatInput('ask', [], { guildId: second }));
+      expect(await again).toBe(1);
+    } finally {
+      await Promise.all(clients.map((client) => client.destroy()));
+      await discord.stop();
+    }
+  });
+});

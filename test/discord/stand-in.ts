@@ -14,7 +14,13 @@
  * Dispatches made while no socket carries the session (after `closeSocket`, before
  * login) are queued and delivered on RESUME, or after the next READY.
  *
- * What it is not: a Discord. One client (one shard) at a time, no permissions
+ * Shards: each IDENTIFY's `shard: [id, count]` opens that shard's own session (READY echoes
+ * the pair and lists only the shard's guilds), so several shard processes can share one
+ * stand-in. Dispatches go where Discord sends them: a guild's events to shard
+ * `(guild_id >> 22) % count`, everything else (DMs) to shard 0. `identified` records
+ * every IDENTIFY payload.
+ *
+ * What it is not: a Discord. One session per shard id, no permissions
  * checks, no real rate limits (only the ones you inject with `failNext`), no
  * CDN. Where Discord's behaviour is cheap to mimic and catches real bugs it is
  * mimicked (documented per option): the 3 s deadline for the first interaction
@@ -192,8 +198,10 @@ export interface DiscordStandIn {
   identifies: number;
   resumes: number;
   heartbeats: number;
-  /** The last IDENTIFY payload `d` (intents, properties...). */
+  /** The last IDENTIFY payload `d` (intents, properties, shard...). */
   lastIdentify: Json | null;
+  /** Every IDENTIFY payload `d` in arrival order (the token redacted), e.g. to see which `shard` pairs identified. */
+  identified: Json[];
   /** Application commands registered with PUT/POST, keyed by `guildId ?? 'global'`. */
   commands: Map<string, Json[]>;
   /** Every INTERACTION_CREATE sent, by id. */
@@ -222,12 +230,15 @@ export interface DiscordStandIn {
   waitForCall(predicate: (c: RestCall) => boolean, timeoutMs?: number): Promise<RestCall>;
   waitForGateway(predicate: (e: GatewayEvent) => boolean, timeoutMs?: number): Promise<GatewayEvent>;
   failNext(match: FailMatch, response: FailResponse): void;
-  /** Close the gateway socket: no code (or 1006) = abrupt terminate; 4000 = resumable; 1000 = client re-identifies. */
-  closeSocket(code?: number): void;
+  /**
+   * Close the gateway socket: no code (or 1006) = abrupt terminate; 4000 = resumable; 1000 = client re-identifies.
+   * `shard` picks the session when several shards are connected (default: shard 0, or the only one).
+   */
+  closeSocket(code?: number, shard?: number): void;
   /** op 9. */
-  invalidateSession(resumable: boolean): void;
+  invalidateSession(resumable: boolean, shard?: number): void;
   /** op 7: the client closes and resumes. */
-  requestReconnect(): void;
+  requestReconnect(shard?: number): void;
   /**
    * The next IDENTIFY is answered by closing the socket with `code` (as Discord does:
    * 4004 "Authentication failed" for a bad token, 4014 "Disallowed intent(s)" ...).
@@ -601,11 +612,33 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     seq: number;
     /** Socket currently carrying the session, null while disconnected. */
     ws: WebSocket | null;
+    /** `[shard id, shard count]` from its IDENTIFY. */
+    shard: [number, number];
   }
-  let session: Session | null = null;
+  /** Sessions by shard id. */
+  const sessions = new Map<number, Session>();
+  /** The shard count the clients last identified with (1 until one does). */
+  let shardCount = 1;
   const sockets = new Set<WebSocket>();
-  /** Dispatches made while no socket carried the session; replayed on RESUME or after the next READY. */
-  let pending: { t: string; d: unknown }[] = [];
+  /** Dispatches made while no socket carried a shard's session, by shard id; replayed on RESUME or after the next READY. */
+  const pending = new Map<number, { t: string; d: unknown }[]>();
+
+  /** The shard Discord sends a guild's events to: `(guild_id >> 22) % shard count`; DMs and the rest go to shard 0. */
+  function shardOf(guildId: unknown): number {
+    if (typeof guildId !== 'string' || !/^\d+$/.test(guildId)) return 0;
+    return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+  }
+
+  function sessionOf(ws: WebSocket): Session | undefined {
+    for (const session of sessions.values()) if (session.ws === ws) return session;
+    return undefined;
+  }
+
+  /** The session a test means: the given shard's, else shard 0's or the only one. */
+  function chosenSession(shard?: number): Session | undefined {
+    if (shard !== undefined) return sessions.get(shard);
+    return sessions.get(0) ?? (sessions.size === 1 ? [...sessions.values()][0] : undefined);
+  }
 
   function log(event: Omit<GatewayEvent, 'at'>): void {
     const entry: GatewayEvent = { ...event, at: Date.now() };
@@ -624,16 +657,15 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     log({ dir: 'out', op: payload.op, ...(payload.t ? { t: payload.t, s: payload.s } : {}), d: payload.d });
   }
 
-  function sendDispatch(ws: WebSocket, t: string, d: unknown): void {
-    if (!session) return;
+  function sendDispatch(session: Session, ws: WebSocket, t: string, d: unknown): void {
     session.seq += 1;
     send(ws, { op: Op.Dispatch, t, s: session.seq, d });
   }
 
-  function flushPending(ws: WebSocket): void {
-    const queued = pending;
-    pending = [];
-    for (const { t, d } of queued) sendDispatch(ws, t, d);
+  function flushPending(session: Session, ws: WebSocket): void {
+    const queued = pending.get(session.shard[0]) ?? [];
+    pending.delete(session.shard[0]);
+    for (const { t, d } of queued) sendDispatch(session, ws, t, d);
   }
 
   function onConnection(ws: WebSocket): void {
@@ -653,7 +685,8 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     ws.on('close', () => {
       sockets.delete(ws);
       rawSockets.delete(ws);
-      if (session?.ws === ws) session.ws = null;
+      const session = sessionOf(ws);
+      if (session) session.ws = null;
     });
     ws.on('error', () => undefined);
   }
@@ -667,21 +700,28 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
       case Op.Identify: {
         api.identifies += 1;
         api.lastIdentify = payload.d as Json;
+        api.identified.push({ ...(payload.d as Json), token: '<redacted>' });
         const failure = identifyFailures.shift();
         if (failure) {
           ws.close(failure.code, failure.reason);
           return;
         }
-        if (session?.ws && session.ws !== ws) session.ws.close(4000, 'Session replaced');
-        session = { id: randomBytes(16).toString('hex'), seq: 0, ws };
-        sendDispatch(ws, 'READY', {
+        const pair = payload.d?.shard;
+        const shard: [number, number] = Array.isArray(pair) && pair.length === 2 ? [Number(pair[0]), Number(pair[1])] : [0, 1];
+        shardCount = shard[1];
+        const replaced = sessions.get(shard[0]);
+        if (replaced?.ws && replaced.ws !== ws) replaced.ws.close(4000, 'Session replaced');
+        const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, ws, shard };
+        sessions.set(shard[0], session);
+        const own = guilds.filter((g) => shardOf(g['id']) === shard[0]);
+        sendDispatch(session, ws, 'READY', {
           v: 10,
           user: botUser,
-          guilds: guilds.map((g) => ({ id: g['id'], unavailable: true })),
+          guilds: own.map((g) => ({ id: g['id'], unavailable: true })),
           session_id: session.id,
           session_type: 'normal',
           resume_gateway_url: gatewayUrl,
-          shard: [0, 1],
+          shard,
           private_channels: [],
           presences: [],
           relationships: [],
@@ -692,26 +732,28 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
           application: { id: applicationId, flags: 0 },
           _trace: ['["stand-in"]'],
         });
-        for (const guild of guilds) sendDispatch(ws, 'GUILD_CREATE', guild);
-        flushPending(ws);
+        for (const guild of own) sendDispatch(session, ws, 'GUILD_CREATE', guild);
+        flushPending(session, ws);
         resolveReady();
         return;
       }
       case Op.Resume: {
-        if (!session || payload.d?.session_id !== session.id) {
+        const session = [...sessions.values()].find((s) => s.id === payload.d?.session_id);
+        if (!session) {
           send(ws, { op: Op.InvalidSession, d: false });
           return;
         }
         api.resumes += 1;
         session.ws = ws;
-        flushPending(ws);
-        sendDispatch(ws, 'RESUMED', { _trace: ['["stand-in"]'] });
+        flushPending(session, ws);
+        sendDispatch(session, ws, 'RESUMED', { _trace: ['["stand-in"]'] });
         return;
       }
       case Op.RequestGuildMembers: {
         const guild = guilds.find((g) => g['id'] === payload.d?.guild_id);
-        if (guild) {
-          sendDispatch(ws, 'GUILD_MEMBERS_CHUNK', {
+        const session = sessionOf(ws);
+        if (guild && session) {
+          sendDispatch(session, ws, 'GUILD_MEMBERS_CHUNK', {
             guild_id: guild['id'],
             members: guild['members'],
             chunk_index: 0,
@@ -1376,8 +1418,11 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
   // Public API
 
   function dispatch(type: string, data: unknown): void {
-    if (session?.ws && session.ws.readyState === WebSocket.OPEN) sendDispatch(session.ws, type, data);
-    else pending.push({ t: type, d: data });
+    const d = (data ?? {}) as Json;
+    const shard = shardOf(d['guild_id'] ?? (/^GUILD_(CREATE|UPDATE|DELETE)$/.test(type) ? d['id'] : undefined));
+    const session = sessions.get(shard);
+    if (session?.ws && session.ws.readyState === WebSocket.OPEN) sendDispatch(session, session.ws, type, data);
+    else pending.set(shard, [...(pending.get(shard) ?? []), { t: type, d: data }]);
   }
 
   function waitFor<T>(items: T[], waiters: Set<Waiter<T>>, predicate: (item: T) => boolean, timeoutMs: number, describe: () => string): Promise<T> {
@@ -1413,6 +1458,7 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     resumes: 0,
     heartbeats: 0,
     lastIdentify: null,
+    identified: [],
     commands,
     interactions,
     messages,
@@ -1452,21 +1498,24 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
     failNext(match, response) {
       failures.push({ match, response, remaining: match.times ?? 1 });
     },
-    closeSocket(code) {
+    closeSocket(code, shard) {
+      const session = chosenSession(shard);
       const ws = session?.ws;
       if (!ws || !session) throw new Error('stand-in: no gateway session to close');
       session.ws = null;
       if (code === undefined || code === 1006) ws.terminate();
       else ws.close(code, 'stand-in closeSocket');
     },
-    invalidateSession(resumable) {
+    invalidateSession(resumable, shard) {
+      const session = chosenSession(shard);
       const ws = session?.ws;
       if (!ws || !session) throw new Error('stand-in: no gateway session to invalidate');
-      if (!resumable) session = null;
+      if (!resumable) sessions.delete(session.shard[0]);
       else session.ws = null;
       send(ws, { op: Op.InvalidSession, d: resumable });
     },
-    requestReconnect() {
+    requestReconnect(shard) {
+      const session = chosenSession(shard);
       const ws = session?.ws;
       if (!ws || !session) throw new Error('stand-in: no gateway session');
       session.ws = null;
@@ -1480,7 +1529,8 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
       for (const ws of sockets) {
         const socket = rawSockets.get(ws);
         if (socket) socket.pause();
-        if (session?.ws === ws) session.ws = null;
+        const session = sessionOf(ws);
+        if (session) session.ws = null;
       }
     },
     async stop() {
