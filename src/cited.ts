@@ -24,6 +24,8 @@ import { unpackArticles } from './rebuild/packing.js';
 import { EXTRACTION_VERSION } from './pages/extract.js';
 import { FigureIndex, type FigureResult } from './figures/figures.js';
 import { defaultParallelOptions } from './nlp/parallel.js';
+import { ArticleSet } from './core/article-set.js';
+import type { Segment } from './search/segments.js';
 
 export type { Answer, Article, Citation, Excerpt, LoadWarning, Sentence, Span } from './core/types.js';
 export type { Comparison, Figure, FigureGroup, FigureResult } from './figures/figures.js';
@@ -49,6 +51,8 @@ export interface Options {
   figureBonus: number;
   /** Excerpts, relevance floor, merging and question limits (see answer.ts). */
   answer: Omit<AnswerOptions, 'offset' | 'allow'>;
+  /** The folder holds one server's own articles, ids beginning `local.` (see corpus/load.ts). Default false. */
+  local: boolean;
   /** Called with every problem met while loading (default: none; the warnings are also returned). */
   onWarning?: (warning: LoadWarning) => void;
   /**
@@ -67,6 +71,7 @@ export interface Options {
 export const defaults: Options = {
   corpusDir: bundledCorpus,
   maxArticleBytes: 5 * 1024 * 1024,
+  local: false,
   boilerplate: defaultBoilerplate,
   bm25: defaultBM25,
   context: { neighbour: 0.3, reference: 1, title: 0.15, coverage: 0.5 },
@@ -166,10 +171,29 @@ export interface Cited {
   /** This corpus without these articles: never quoted again (the index drops them at the next merge). */
   withoutArticles(ids: readonly string[]): Cited;
   /**
+   * A segment of a server's own articles (`raw` from a SearcherBuilder over just them) made for this
+   * corpus: its words become terms as this corpus's analyzer spells them, as an added article's do.
+   * Valid for every Cited that shares this one's `vocabulary` (adds and removals keep it; a merge makes a new one).
+   */
+  localSegment(added: { articles: readonly Article[]; raw: RawSegment }, pause?: () => Promise<void>): Promise<Segment>;
+  /**
+   * This corpus as one server sees it (local-libraries.ts): the server's own articles beside the
+   * shared ones — searched and scored as one index over both, listed after them, counted in its
+   * figures — and nowhere else. `hidden`: the server's articles removed since its segments were made.
+   */
+  withLocal(local: LocalArticles): Cited;
+  /**
    * The corpus's words as the index folds them (`counts`: folded form → occurrences; `names`: the
    * forms it only writes capitalised), e.g. to tell whether the articles use an asker's spelling.
    */
   readonly vocabulary: Vocabulary;
+}
+
+/** A server's own articles and their segments (made by `localSegment` of the corpus they join). */
+export interface LocalArticles {
+  articles: readonly Article[];
+  segments: readonly Segment[];
+  hidden: ReadonlySet<string>;
 }
 
 export async function createCited(userOptions: UserOptions = {}): Promise<Cited> {
@@ -323,15 +347,15 @@ const snapshotData = (loaded: Loaded): SnapshotData => ({ articles: loaded.artic
 function assemble(setup: Setup, loaded: Loaded, loadedFrom: Cited['loadedFrom'], basis: Cited['basis'] = null): Cited {
   const warnings = [...loaded.warnings, ...setup.aliasWarnings];
   for (const warning of warnings) setup.options.onWarning?.(warning);
-  const byId = new Map(loaded.articles.map((a) => [a.id, a]));
-  const figures = new FigureIndex(loaded.sentences, byId, loaded.searcher);
-  return citedOf({ setup, articles: loaded.articles, warnings, loadedFrom, basis, searcher: loaded.searcher, figures, hidden: new Set(), quotableCount: loaded.sentences.length });
+  const articles = ArticleSet.of(loaded.articles);
+  const figures = new FigureIndex(loaded.sentences, articles, loaded.searcher);
+  return citedOf({ setup, articles, warnings, loadedFrom, basis, searcher: loaded.searcher, figures, hidden: new Set(), quotableCount: loaded.sentences.length });
 }
 
 /** Everything a Cited answers from; a change while running (an article added or removed) makes a new one. */
 interface State {
   setup: Setup;
-  articles: Article[];
+  articles: ArticleSet;
   warnings: LoadWarning[];
   loadedFrom: Cited['loadedFrom'];
   basis: Cited['basis'];
@@ -343,13 +367,14 @@ interface State {
 }
 
 function citedOf(state: State): Cited {
-  const { setup, articles, searcher, figures, hidden } = state;
+  const { setup, articles: byId, searcher, figures, hidden } = state;
   const { options } = setup;
-  const byId = new Map(articles.map((a) => [a.id, a]));
   const visible = (filter: ((s: Sentence) => boolean) | undefined) => (hidden.size === 0 ? filter : (s: Sentence) => !hidden.has(s.articleId) && (filter ? filter(s) : true));
   return {
     options,
-    articles,
+    get articles() {
+      return byId.list;
+    },
     warnings: state.warnings,
     loadedFrom: state.loadedFrom,
     basis: state.basis,
@@ -379,19 +404,35 @@ function citedOf(state: State): Cited {
     async withArticles(added, pause) {
       const sentences = quotable(added.articles);
       const segment = await segmentFrom(added.raw, sentences, searcher.analyzer, setup.searchOptions, pause);
-      const all = [...articles, ...added.articles];
+      const all = byId.with(added.articles);
       const next = searcher.withSegment(segment);
-      return citedOf({ ...state, articles: all, searcher: next, figures: figures.extended(sentences, new Map(all.map((a) => [a.id, a])), next), quotableCount: state.quotableCount + sentences.length });
+      return citedOf({ ...state, articles: all, searcher: next, figures: figures.extended(sentences, all, next), quotableCount: state.quotableCount + sentences.length });
     },
     withoutArticles(ids) {
-      const gone = new Set(ids.filter((id) => byId.has(id)));
-      const removed = articles.filter((a) => gone.has(a.id));
-      const count = removed.reduce((n, a) => n + a.sentences.filter((s) => !s.excluded).length, 0);
-      return citedOf({ ...state, articles: articles.filter((a) => !gone.has(a.id)), searcher: searcher.hiding(gone), hidden: new Set([...hidden, ...gone]), quotableCount: state.quotableCount - count });
+      const removed = ids.flatMap((id) => byId.get(id) ?? []);
+      const gone = new Set(removed.map((a) => a.id));
+      return citedOf({ ...state, articles: byId.without(gone), searcher: searcher.hiding(gone), hidden: new Set([...hidden, ...gone]), quotableCount: state.quotableCount - quotableIn(removed) });
+    },
+    localSegment: (added, pause) => segmentFrom(added.raw, quotable(added.articles), searcher.analyzer, setup.searchOptions, pause),
+    withLocal(local) {
+      const shown = local.articles.filter((a) => !local.hidden.has(a.id));
+      const all = ArticleSet.of(shown).over(byId);
+      const next = searcher.withLocal(local.segments, local.hidden);
+      const sentences = local.segments.flatMap((segment) => segment.sentences);
+      return citedOf({
+        ...state,
+        articles: all,
+        searcher: next,
+        figures: figures.extended(sentences, all, next),
+        hidden: local.hidden.size === 0 ? hidden : new Set([...hidden, ...local.hidden]),
+        quotableCount: state.quotableCount + quotableIn(shown),
+      });
     },
     vocabulary: searcher.analyzer.variants.vocabulary,
   };
 }
+
+const quotableIn = (articles: readonly Article[]): number => articles.reduce((n, a) => n + a.sentences.filter((s) => !s.excluded).length, 0);
 
 /** The sentences that may be quoted, in corpus order (the order the index numbers them in). */
 function quotable(articles: readonly Article[]): Sentence[] {

@@ -17,13 +17,15 @@
  * A removed article's file is moved to `removedDir` (not deleted), so it can be put back by hand;
  * so is an added file that turns out to have no quotable sentence.
  */
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { removedName } from './corpus/removed-name.js';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createCited, folderPrint, openSnapshot, type Article, type Cited, type UserOptions } from './cited.js';
 import { citedError } from './core/errors.js';
-import { ALIASES_FILE } from './corpus/load.js';
+import { ALIASES_FILE, LOCAL_PREFIX } from './corpus/load.js';
+import { LocalLibraries } from './local-libraries.js';
 import { decodeArticle } from './corpus/read-file.js';
 import { articleIdFor } from './corpus/article-id.js';
 import { indexAdded, rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
@@ -34,14 +36,13 @@ import { unpackArticles } from './rebuild/packing.js';
 /** A turn of the event loop: interactions waiting are handled before the corpus work goes on. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** File names on Linux and macOS file systems: at most 255 bytes. */
-const NAME_MAX_BYTES = 255;
-
 export interface LibraryOptions extends RebuildOptions {
   /** Merge the segments after the corpus has been this quiet (ms). Default 60,000. */
   mergeAfterMs?: number;
   /** Merge at once when this many articles have been added since the last merge. Default 32. */
   mergeAtSegments?: number;
+  /** Where servers keep their own articles (local-libraries.ts); none without it. */
+  serversDir?: string;
 }
 
 /** Articles added, as `Cited.withArticles` takes them. */
@@ -66,6 +67,7 @@ export class Library {
     private readonly options: UserOptions,
     private readonly removedDir: string,
     private readonly live: LibraryOptions,
+    private readonly locals: LocalLibraries | null,
   ) {
     this.cited = cited;
     this.mainPrint = cited.basis?.mainPrint ?? null;
@@ -85,12 +87,37 @@ export class Library {
 
   /** `live.script`: the corpus worker (tests give one that fails, or null to work on this thread). */
   static async open(options: UserOptions, removedDir: string, live: LibraryOptions = {}): Promise<Library> {
-    return new Library(await createCited(options), options, removedDir, live);
+    const cited = await createCited(options);
+    const locals = live.serversDir === undefined ? null : await LocalLibraries.open(live.serversDir, removedDir, options, live, cited);
+    return new Library(cited, options, removedDir, live, locals);
   }
 
-  /** The index in use now. */
+  /** The shared corpus's index in use now (what direct messages, the console and the CLI answer from). */
   get current(): Cited {
     return this.cited;
+  }
+
+  /** The corpus as server `guildId` sees it: the shared articles and the server's own (local-libraries.ts). */
+  forServer(guildId: string): Cited {
+    return this.locals?.view(this.cited, guildId) ?? this.cited;
+  }
+
+  /** Whether `guildId` can keep articles of its own here. */
+  keepsLocal(guildId: string): boolean {
+    return this.locals !== null && LocalLibraries.accepts(guildId);
+  }
+
+  /** Servers with articles of their own, and how many they keep in all. */
+  get localSizes(): { servers: number; articles: number } {
+    return this.locals?.sizes ?? { servers: 0, articles: 0 };
+  }
+
+  /** Adds an uploaded .txt file to server `guildId`'s own articles (as `local.<id>`); returns it once it is searched there. */
+  addLocal(guildId: string, fileName: string, bytes: Uint8Array): Promise<Article> {
+    return this.serial(async () => {
+      if (!this.locals) throw citedError('NO_SERVER_LIBRARY');
+      return this.locals.add(this.cited, guildId, fileName, bytes);
+    });
   }
 
   private get corpusDir(): string {
@@ -107,6 +134,7 @@ export class Library {
       if (!/\.txt$/i.test(given)) throw citedError('BAD_ARTICLE_FILE', fileName, 'only .txt files can be added as articles');
       const id = articleIdFor(given.slice(0, -'.txt'.length), bytes);
       const name = `${id}.txt`;
+      if (id.startsWith(LOCAL_PREFIX)) throw citedError('BAD_ARTICLE_FILE', fileName, `names beginning with ${LOCAL_PREFIX} are kept for servers' own articles; rename the file`);
       if (name === ALIASES_FILE) throw citedError('BAD_ARTICLE_FILE', fileName, `${ALIASES_FILE} is the spelling-variant file, not an article; rename the file`);
       const target = join(this.corpusDir, name);
       if (this.cited.article(id) || existsSync(target)) throw citedError('SOURCE_EXISTS', id);
@@ -145,9 +173,16 @@ export class Library {
     });
   }
 
-  /** Removes an article; it is never quoted again once this resolves (at once: no rebuild waits). */
-  remove(id: string): Promise<Article> {
+  /**
+   * Removes an article; it is never quoted again once this resolves (at once: no rebuild waits). A
+   * server's own article (`local.…`) is found only among `guildId`'s.
+   */
+  remove(id: string, guildId?: string): Promise<Article> {
     return this.serial(async () => {
+      if (id.startsWith(LOCAL_PREFIX)) {
+        if (!this.locals || guildId === undefined) throw citedError('UNKNOWN_SOURCE', id);
+        return this.locals.remove(guildId, id);
+      }
       const article = this.cited.article(id);
       if (!article) throw citedError('UNKNOWN_SOURCE', id);
       renameSync(join(this.corpusDir, article.file), join(this.ensureRemovedDir(), removedName(article.file)));
@@ -201,6 +236,8 @@ export class Library {
             kept.push(change);
           }
         }
+        // The servers' own segments follow the merged index's spellings before it is put in use.
+        await this.locals?.remake(next);
         this.cited = next;
         this.applied = kept;
         this.mainPrint = this.options.snapshot ? built.print : null;
@@ -250,8 +287,3 @@ export class Library {
   }
 }
 
-/** `<time>-<file>`, so removals of files of one name never overwrite each other; a hash when that would be too long a name. */
-function removedName(file: string): string {
-  const name = `${Date.now()}-${file}`;
-  return Buffer.byteLength(name) <= NAME_MAX_BYTES ? name : `${Date.now()}-${createHash('sha1').update(file).digest('hex').slice(0, 12)}.txt`;
-}

@@ -2,7 +2,7 @@
  * Question → Answer: verbatim excerpts with numbered citations, or an honest abstention.
  * Nothing here writes text of its own; every excerpt is a slice of an article, unchanged.
  */
-import type { Answer, Article, Citation, Excerpt, Sentence, Span } from '../core/types.js';
+import type { Answer, ArticleLookup, Citation, Excerpt, Sentence, Span } from '../core/types.js';
 import { citedError } from '../core/errors.js';
 import { removeInvisible } from '../nlp/invisible.js';
 import type { Searcher, SearchHit, SearchResult } from '../search/search.js';
@@ -72,7 +72,7 @@ interface Passage {
 export function answerQuestion(
   question: string,
   searcher: Searcher,
-  articles: ReadonlyMap<string, Article>,
+  articles: ArticleLookup,
   options: AnswerOptions,
 ): Answer {
   // The question as searched is the question answered (Answer.question): invisible characters out.
@@ -132,7 +132,7 @@ export function judge(
   result: SearchResult,
   allowed: readonly SearchHit[],
   searcher: Searcher,
-  articles: ReadonlyMap<string, Article>,
+  articles: ArticleLookup,
   allow: (s: Sentence) => boolean,
   options: Pick<AnswerOptions, 'maxExcerptLength'>,
 ): Judgement | null {
@@ -154,7 +154,7 @@ function quotePassages(
   hits: readonly SearchHit[],
   offset: number,
   searcher: Searcher,
-  articles: ReadonlyMap<string, Article>,
+  articles: ArticleLookup,
   allow: (s: Sentence) => boolean,
   options: AnswerOptions,
 ): { excerpts: Excerpt[]; citations: Citation[]; more: boolean } {
@@ -207,7 +207,7 @@ function quotePassages(
  */
 function withCompletingNeighbour(
   hit: SearchHit,
-  articles: ReadonlyMap<string, Article>,
+  articles: ArticleLookup,
   allow: (s: Sentence) => boolean,
   maxLength: number,
   termsOf: (s: Sentence) => ReadonlySet<string>,

@@ -26,6 +26,7 @@ const messages = {
   NOT_A_MODERATOR: (action: string) => `Only moderators can ${action}. (Moderators have Manage Messages, or the moderator role.)`,
   NOT_A_CORPUS_ADMIN: (action: string) =>
     `Only the corpus admins can ${action}: the articles are shared by every server Cited is in. Whoever runs Cited lists them in CORPUS_ADMINS.`,
+  NO_SERVER_LIBRARY: () => 'Only a Discord server keeps articles of its own (library:server); here they go to the shared corpus (library:shared).',
   NOT_REVIEWABLE_HERE: () =>
     'Answers in direct messages have no moderators to review them, so they cannot be reported. Ask in a server that has Cited to have an answer reviewed.',
   STORE_UNAVAILABLE: (what: string) => `${what}: the moderation database cannot be reached right now. Try again in a few minutes.`,

@@ -42,6 +42,11 @@ export interface Article extends ArticleMeta {
   metaOrigin: Partial<Record<keyof ArticleMeta, MetadataOrigin>>;
 }
 
+/** Articles by id: a Map, or the layers of one server's view of the corpus (its own articles beside the shared ones). */
+export interface ArticleLookup {
+  get(id: string): Article | undefined;
+}
+
 /** A source as cited to users: the article's metadata and its citation number in one answer. */
 export interface Citation extends ArticleMeta {
   number: number;

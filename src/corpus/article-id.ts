@@ -26,16 +26,19 @@ const WORDLIKE = /[\p{L}\p{N}]/u;
 
 const sha1 = (data: string | Uint8Array) => createHash('sha1').update(data).digest('hex').slice(0, 10);
 
-/** The id for an uploaded file named `stem` + `.txt` (the caller checks the extension). */
-export function articleIdFor(stem: string, content: Uint8Array): string {
+/**
+ * The id for an uploaded file named `stem` + `.txt` (the caller checks the extension); `max`: the
+ * length it may take (a server's own article's id is this after `local.`, so the whole stays within ARTICLE_ID_MAX).
+ */
+export function articleIdFor(stem: string, content: Uint8Array, max = ARTICLE_ID_MAX): string {
   const cleaned = stem.normalize('NFC').replace(OTHER, '_').replace(/^\.+/, '');
   if (!WORDLIKE.test(cleaned)) return `article-${sha1(content)}`;
-  if (cleaned.length <= ARTICLE_ID_MAX) return cleaned;
+  if (cleaned.length <= max) return cleaned;
   const suffix = `-${sha1(cleaned)}`;
   let cut = '';
   // By code points, so a character outside the BMP is never cut in half.
   for (const char of cleaned) {
-    if (cut.length + char.length > ARTICLE_ID_MAX - suffix.length) break;
+    if (cut.length + char.length > max - suffix.length) break;
     cut += char;
   }
   return cut + suffix;

@@ -38,7 +38,15 @@ export interface LoadOptions {
   onAnalyzed?: (sentence: AnalyzedSentence) => void;
   /** Read only these files of the folder (an article just added, indexed as a segment of its own). */
   only?: ReadonlySet<string>;
+  /**
+   * The folder holds one server's own articles (local-libraries.ts), whose ids all begin with
+   * LOCAL_PREFIX; the shared corpus never reads such a file, so the two never share an id.
+   */
+  local?: boolean;
 }
+
+/** The beginning of every id of a server's own article (`local.briefing`), and of no shared article's. */
+export const LOCAL_PREFIX = 'local.';
 
 /** A sentence with its word tokens, kept only while the index is built. */
 export interface AnalyzedSentence {
@@ -133,6 +141,9 @@ export async function loadCorpus(dir: string, options: LoadOptions): Promise<Loa
     const page = /\.html?$/i.test(file);
     if (!page && !file.toLowerCase().endsWith('.txt')) return { message: 'skipped: only .txt, .html and .htm files are read as articles' };
     const id = file.replace(/\.(txt|html?)$/i, '');
+    if (id.startsWith(LOCAL_PREFIX) !== (options.local ?? false)) {
+      return { message: options.local ? `skipped: a server's own article's file name begins with ${LOCAL_PREFIX}` : `skipped: names beginning with ${LOCAL_PREFIX} are kept for servers' own articles; rename the file` };
+    }
     if (page && texts.has(id)) return { message: `skipped: ${id}.txt has the same id (the .txt is read)` };
     if (page && pageIds.has(id)) return { message: `skipped: another page has the same id, ${id}` };
     if (page) pageIds.add(id);

@@ -14,7 +14,7 @@
  *     else they disagree (150,000 against 147,000 troops);
  *   - values further apart are taken as different quantities (9,000 in Belarus, 147,000 in all).
  */
-import type { Article, Citation, Sentence } from '../core/types.js';
+import type { ArticleLookup, Citation, Sentence } from '../core/types.js';
 import { tagText } from '../nlp/analysis.js';
 import { mentionsNumber } from '../nlp/terms.js';
 import type { Analyzer } from '../nlp/analyzer.js';
@@ -73,7 +73,7 @@ export class FigureIndex {
 
   constructor(
     private readonly sentences: readonly Sentence[],
-    private readonly articles: ReadonlyMap<string, Article>,
+    private readonly articles: ArticleLookup,
     private readonly searcher: Searcher,
     private readonly options: FigureOptions = defaultFigureOptions,
     /** The figures of the corpus before these sentences were added (their extraction is shared, not repeated). */
@@ -85,7 +85,7 @@ export class FigureIndex {
    * are kept, only the new sentences' are extracted when first asked for. `articles` and `searcher`
    * are the corpus's now.
    */
-  extended(sentences: readonly Sentence[], articles: ReadonlyMap<string, Article>, searcher: Searcher): FigureIndex {
+  extended(sentences: readonly Sentence[], articles: ArticleLookup, searcher: Searcher): FigureIndex {
     return new FigureIndex(sentences, articles, searcher, this.options, this);
   }
 

@@ -119,6 +119,11 @@ export class Searcher {
     return new Searcher(this.analyzer, this.acronyms, this.segments.with(segment), this.options);
   }
 
+  /** This Searcher with a server's own segments beside its own (`hidden`: removed articles of those segments). */
+  withLocal(segments: readonly Segment[], hidden: ReadonlySet<string>): Searcher {
+    return new Searcher(this.analyzer, this.acronyms, this.segments.plus(segments, hidden), this.options);
+  }
+
   /** This Searcher with the sentences of these articles never returned (removed ones). */
   hiding(articleIds: Iterable<string>): Searcher {
     return new Searcher(this.analyzer, this.acronyms, this.segments.hiding(articleIds), this.options);

@@ -32,6 +32,8 @@ export class Segments implements CollectionStats {
   constructor(
     readonly list: readonly Segment[],
     readonly hidden: ReadonlySet<string> = new Set(),
+    /** The masks of the first segments of `list`, already made for `hidden` (so a million sentences are not looked over again). */
+    known: readonly (Uint8Array | null)[] = [],
   ) {
     let documents = 0;
     let length = 0;
@@ -41,7 +43,8 @@ export class Segments implements CollectionStats {
     }
     this.documents = documents;
     this.averageLength = documents > 0 ? length / documents : 0;
-    this.hiddenDocs = list.map((segment) => {
+    this.hiddenDocs = list.map((segment, i) => {
+      if (i < known.length) return known[i]!;
       if (hidden.size === 0) return null;
       let mask: Uint8Array | null = null;
       segment.sentences.forEach((s, d) => {
@@ -89,7 +92,15 @@ export class Segments implements CollectionStats {
 
   /** These segments and one more (an article just added). */
   with(segment: Segment): Segments {
-    return new Segments([...this.list, segment], this.hidden);
+    return new Segments([...this.list, segment], this.hidden, this.hiddenDocs);
+  }
+
+  /**
+   * These segments and a server's own beside them (local-libraries.ts), with `hidden` naming
+   * removed articles of those segments only: the masks made for these are kept as they are.
+   */
+  plus(segments: readonly Segment[], hidden: ReadonlySet<string>): Segments {
+    return new Segments([...this.list, ...segments], hidden.size === 0 ? this.hidden : new Set([...this.hidden, ...hidden]), this.hiddenDocs);
   }
 
   /** These segments with the sentences of more articles hidden (removed). */
