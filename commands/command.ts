@@ -5,6 +5,7 @@
  */
 import type { AnswerRequest, Answers } from '../src/answers.js';
 import type { Answer, Article, Cited, FigureResult } from '../src/cited.js';
+import { LOCAL_PREFIX } from '../src/corpus/load.js';
 import type { Moderation, Who } from '../src/moderation/moderation.js';
 
 export interface CommandOption {
@@ -22,6 +23,8 @@ export interface CommandOption {
   freeText?: boolean;
   /** What the value is, for the console's /help: `reason:<why>` (default: the option's name). */
   hint?: string;
+  /** The values a string option takes, with what each means (Discord offers them as choices; the console refuses others). */
+  choices?: readonly { value: string; name: string }[];
   /** Smallest and largest value of an integer option (the console refuses others; Discord's command clamps). */
   min?: number;
   max?: number;
@@ -51,6 +54,8 @@ export interface SourceSummary {
   url: string | null;
   /** Sentences that can be quoted. */
   sentences: number;
+  /** One of the server's own articles (quoted in that server only), not the shared corpus's. */
+  local: boolean;
 }
 
 export type Reply =
@@ -98,7 +103,7 @@ export interface Command {
 /** Summaries of the corpus's articles, as /sources lists them. */
 export function summarize(article: Article): SourceSummary {
   const { id, title, outlet, date, url } = article;
-  return { id, title, outlet, date, url, sentences: article.sentences.filter((s) => !s.excluded).length };
+  return { id, title, outlet, date, url, sentences: article.sentences.filter((s) => !s.excluded).length, local: id.startsWith(LOCAL_PREFIX) };
 }
 
 /** The string value of an option, trimmed; undefined when absent or blank. */

@@ -3,11 +3,18 @@ import { citedError } from '../src/core/errors.js';
 import { ARTICLE_ID_RULE } from '../src/corpus/article-id.js';
 import type { Article } from '../src/core/types.js';
 import type { Feed } from '../src/moderation/store.js';
-import type { Moderation, Who } from '../src/moderation/moderation.js';
+import type { LibraryChoice, Moderation, Who } from '../src/moderation/moderation.js';
+import { LOCAL_PREFIX } from '../src/corpus/load.js';
+
+/** Where /sources add puts an article (moderation.ts, LibraryChoice). */
+const LIBRARIES = [
+  { value: 'server', name: 'This server only (its moderators)' },
+  { value: 'shared', name: 'Shared by every server (corpus admins)' },
+] as const;
 
 export const sources: Command = {
   name: 'sources',
-  description: 'The articles Cited quotes from; corpus admins add and remove them and follow news feeds',
+  description: "The articles Cited quotes from; moderators keep their server's own, corpus admins the shared ones and feeds",
   example: '/sources list',
   options: [],
   defaultSubcommand: 'list',
@@ -15,14 +22,15 @@ export const sources: Command = {
     { name: 'list', description: 'List the articles: outlet, date, title and link', options: [] },
     {
       name: 'add',
-      description: 'Corpus admins: add an article (a .txt or .html file, or a page by its address)',
+      description: "Add an article (.txt or .html file, or a page's address) to this server's library or the shared corpus",
       private: true,
       options: [
         { name: 'file', description: 'The article as a UTF-8 .txt file, or a saved .html page', type: 'attachment', freeText: true, hint: 'path to a .txt or .html file, or a page address' },
         { name: 'url', description: 'The address of a news page (https://…)', type: 'string', maxLength: 2000, hint: 'page address' },
+        { name: 'library', description: "Where it goes (default: shared for corpus admins, else this server's)", type: 'string', choices: LIBRARIES },
       ],
     },
-    { name: 'remove', description: 'Corpus admins: remove an article from the corpus', private: true, options: [{ name: 'id', description: 'The article id (see /sources list)', type: 'string', required: true, autocomplete: true, hint: 'article id' }] },
+    { name: 'remove', description: "Remove an article: this server's own (moderators) or a shared one (corpus admins)", private: true, options: [{ name: 'id', description: 'The article id (see /sources list)', type: 'string', required: true, autocomplete: true, hint: 'article id' }] },
     { name: 'follow', description: 'Corpus admins: follow a news feed (RSS, Atom or JSON Feed); new articles are added', private: true, options: [{ name: 'url', description: 'The address of the feed', type: 'string', required: true, maxLength: 2000, hint: 'feed address' }] },
     { name: 'feeds', description: 'Corpus admins: the feeds followed, their last fetch, last error and articles taken', private: true, options: [] },
     { name: 'unfollow', description: 'Corpus admins: stop following a feed (its articles stay)', private: true, options: [{ name: 'feed', description: 'The feed number (see /sources feeds) or its address', type: 'string', required: true, hint: 'feed number or address' }] },
@@ -37,7 +45,8 @@ export const sources: Command = {
         const id = text(input, 'id');
         if (!id) throw citedError('MISSING_OPTION', 'sources remove', 'an article id');
         const article = await moderation.removeSource(id, who);
-        return { kind: 'notice', text: `Removed ${article.id} (${article.outlet ?? 'unknown outlet'}). It will not be quoted again.`, private: true };
+        const where = article.id.startsWith(LOCAL_PREFIX) ? " from this server's library" : '';
+        return { kind: 'notice', text: `Removed ${article.id} (${article.outlet ?? 'unknown outlet'})${where}. It will not be quoted again.`, private: true };
       }
       case 'follow': {
         const url = text(input, 'url');
@@ -73,18 +82,29 @@ async function add(input: CommandInput, moderation: Moderation, who: Who): Promi
   const given = typeof file === 'object' && file !== null ? (file as Attachment) : null;
   if (given && url) throw citedError('TWO_SOURCE_INPUTS');
   if (!given && !url) throw citedError('MISSING_SOURCE_INPUT');
-  if (url) return { kind: 'notice', text: `${added(await moderation.addPage(url, who))} From ${url}; the page's HTML is kept for audit.`, private: true };
-  const article = await moderation.addSource(given!.name, given!.bytes, who);
+  const library = libraryOf(input);
+  if (url) return { kind: 'notice', text: `${added(await moderation.addPage(url, who, library))} From ${url}; the page's HTML is kept for audit.`, private: true };
+  const article = await moderation.addSource(given!.name, given!.bytes, who, library);
   const name = given!.name.replace(/^.*[\\/]/, '');
   if (/\.html?$/i.test(name)) return { kind: 'notice', text: `${added(article)} Extracted from ${name} and saved as ${article.file}; the page's HTML is kept for audit.`, private: true };
   // The id is made from the file name (src/corpus/article-id.ts); say so when it is not the name as given.
-  const renamed = article.file !== name ? ` The file was saved as ${article.file}: ${ARTICLE_ID_RULE}.` : '';
+  const saved = article.id.startsWith(LOCAL_PREFIX) ? article.file.slice(LOCAL_PREFIX.length) : article.file;
+  const renamed = saved !== name ? ` The file was saved as ${article.file}: ${ARTICLE_ID_RULE}.` : '';
   return { kind: 'notice', text: `${added(article)}${renamed}`, private: true };
+}
+
+/** The library: option, checked here too (a crafted interaction is not held to Discord's choices). */
+function libraryOf(input: CommandInput): LibraryChoice | undefined {
+  const value = text(input, 'library');
+  if (value === undefined) return undefined;
+  if (!LIBRARIES.some((l) => l.value === value)) throw citedError('BAD_OPTION_VALUE', 'library', 'server or shared', value);
+  return value as LibraryChoice;
 }
 
 function added(article: Article): string {
   const quotable = article.sentences.filter((s) => !s.excluded).length;
-  return `Added ${article.id} (${article.outlet ?? 'unknown outlet'}, ${article.date ?? 'date unknown'}): ${quotable} quotable sentences. It is searched from now on.`;
+  const where = article.id.startsWith(LOCAL_PREFIX) ? ", in this server only (its own library)" : '';
+  return `Added ${article.id} (${article.outlet ?? 'unknown outlet'}, ${article.date ?? 'date unknown'}): ${quotable} quotable sentences. It is searched from now on${where}.`;
 }
 
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';

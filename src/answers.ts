@@ -33,7 +33,7 @@ export class Answers {
 
   /** The answer as this server may see it (its suppressed excerpts and sources left out). */
   ask(request: AnswerRequest): Answer {
-    const cited = this.library.current;
+    const cited = this.library.forServer(request.guildId);
     const source = request.source ?? null;
     if (source !== null && !cited.article(source)) throw citedError('UNKNOWN_SOURCE', source);
     return cited.ask(request.question, {
@@ -45,7 +45,7 @@ export class Answers {
 
   /** Figures on a topic as this server may see them. */
   figures(topic: string | null, guildId: string): FigureResult {
-    return this.library.current.figures(topic, this.moderation.exclusions(guildId));
+    return this.library.forServer(guildId).figures(topic, this.moderation.exclusions(guildId));
   }
 
   /**

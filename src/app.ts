@@ -51,7 +51,7 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
   try {
     // The core's options only: they cross to the rebuild worker, which takes no moderation callback.
     const { onModeration, onFeeds, ...loading } = reporting;
-    library = await Library.open({ ...citedOptions(config), ...loading }, join(config.dataDir, 'removed-sources'));
+    library = await Library.open({ ...citedOptions(config), ...loading }, join(config.dataDir, 'removed-sources'), { serversDir: join(config.dataDir, 'servers') });
     pages = new Pages(library, { keepDir: join(config.dataDir, 'pages'), fetch: { timeoutMs: config.fetchTimeoutSeconds * 1000, allowPrivate: config.allowPrivateUrls } });
     moderation = await Moderation.open(store, library, {
       corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],

@@ -139,7 +139,7 @@ describe('/figures pages', () => {
 });
 
 describe('/sources pages', () => {
-  const sources = Array.from({ length: 23 }, (_, i) => ({ id: `id${i}`, title: `Title ${i}`, outlet: i % 2 ? null : 'NDTV', date: null, url: i % 3 ? null : `https://x.example/${i}`, sentences: i }));
+  const sources = Array.from({ length: 23 }, (_, i) => ({ id: `id${i}`, title: `Title ${i}`, outlet: i % 2 ? null : 'NDTV', date: null, url: i % 3 ? null : `https://x.example/${i}`, sentences: i, local: false }));
 
   it('list ten articles a page with Previous/Next buttons', () => {
     const first = renderSources(sources, 0);
@@ -155,6 +155,15 @@ describe('/sources pages', () => {
 
   it('need no buttons for one page', () => {
     expect(renderSources(sources.slice(0, 5), 0).components).toEqual([]);
+  });
+
+  it("mark a server's own articles, and count them in the title", () => {
+    const mixed = [...sources.slice(0, 3), { ...sources[3]!, id: 'local.briefing', local: true }];
+    const view = renderSources(mixed, 0);
+    expect(view.embeds[0]!.title).toBe("4 articles: 3 shared, 1 this server's own");
+    expect(view.embeds[0]!.fields![3]!.value).toMatch(/id `local\.briefing` · this server only$/);
+    expect(view.embeds[0]!.fields![0]!.value).not.toContain('this server only');
+    expect(renderSources(sources.slice(0, 3), 0).embeds[0]!.title).toBe('3 articles in the corpus');
   });
 });
 

@@ -95,9 +95,9 @@ async function announced(count: number): Promise<string[]> {
 const feedLogs = (output: string, pattern: RegExp) => output.split('\n').filter((l) => /"msg":"feed polled"/.test(l) && pattern.test(l)).length;
 
 describe('corpus admins add pages and follow feeds from Discord', () => {
-  it('refuses a member who is not a corpus admin, before anything is fetched', async () => {
+  it('refuses a member who is not a corpus admin the shared corpus, before anything is fetched', async () => {
     const before = site.requests.length;
-    expect(await sources('add', [{ name: 'url', type: STRING, value: `${site.url}/news/${stories.grain.slug}` }], member)).toBe(
+    expect(await sources('add', [{ name: 'url', type: STRING, value: `${site.url}/news/${stories.grain.slug}` }, { name: 'library', type: STRING, value: 'shared' }], member)).toBe(
       'Only the corpus admins can add articles: the articles are shared by every server Cited is in. Whoever runs Cited lists them in CORPUS_ADMINS.',
     );
     expect(await sources('follow', [{ name: 'url', type: STRING, value: `${site.url}/feeds/discord.rss` }], member)).toMatch(/^Only the corpus admins can follow feeds/);

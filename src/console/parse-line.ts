@@ -101,6 +101,7 @@ export function usage(label: string, options: readonly CommandOption[]): string 
 function named(option: CommandOption): string {
   if (option.type === 'boolean') return `${option.name}:yes|no`;
   if (option.type === 'integer') return `${option.name}:<${option.min !== undefined && option.max !== undefined ? `${option.min}-${option.max}` : 'number'}>`;
+  if (option.choices) return `${option.name}:${option.choices.map((c) => c.value).join('|')}`;
   return `${option.name}:<${option.hint ?? option.name}>`;
 }
 
@@ -132,6 +133,7 @@ function convert(option: CommandOption, value: string): string | number | boolea
     if ((option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max)) throw citedError('BAD_OPTION_VALUE', option.name, takes, value);
     return n;
   }
+  if (option.choices && !option.choices.some((c) => c.value === value)) throw citedError('BAD_OPTION_VALUE', option.name, option.choices.map((c) => c.value).join(' or '), value);
   if (value === '') throw citedError('BAD_OPTION_VALUE', option.name, option.hint ? `${/^[aeiou]/i.test(option.hint) ? 'an' : 'a'} ${option.hint}` : 'a value', value);
   return value;
 }

@@ -159,7 +159,7 @@ export function renderSources(sources: SourceSummary[], style: Style = plain): s
   const out = [style.bold(`${sources.length} article${sources.length === 1 ? '' : 's'}`)];
   for (const s of sources) {
     out.push(wrap(`• ${s.outlet ?? `${UNKNOWN} outlet`}, ${s.date ?? 'date unknown'} — ${s.title ?? 'untitled'}`, style.width));
-    out.push(style.dim(`    ${s.url ?? 'no link known'} · ${s.sentences} sentences · id ${s.id}`));
+    out.push(style.dim(`    ${s.url ?? 'no link known'} · ${s.sentences} sentences · id ${s.id}${s.local ? ' · this server only' : ''}`));
   }
   return out.join('\n');
 }

@@ -36,8 +36,9 @@ export interface HandlerContext {
 
 export { DIRECT_MESSAGES };
 
-export function cited(ctx: HandlerContext): Cited {
-  return ctx.app.library.current;
+/** The corpus as server `guildId` sees it: the shared articles and the server's own. */
+export function cited(ctx: HandlerContext, guildId: string): Cited {
+  return ctx.app.library.forServer(guildId);
 }
 
 /** The server an interaction or message comes from ("dm" for direct messages). */

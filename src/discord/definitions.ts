@@ -39,6 +39,7 @@ function options(list: readonly CommandOption[]) {
       description: o.description.slice(0, 100),
       required: o.required ?? false,
       ...(o.autocomplete ? { autocomplete: true } : {}),
+      ...(o.choices && o.type === 'string' ? { choices: o.choices.map((c) => ({ name: c.name.slice(0, 100), value: c.value })) } : {}),
       ...(o.maxLength && o.type === 'string' ? { max_length: Math.min(o.maxLength, 6000) } : {}),
     }));
 }

@@ -72,7 +72,7 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
     if (value !== undefined) input[option.name] = value;
   }
   const privately = input.private === true || command.private === true || command.moderatorsOnly === true || chosen?.private === true;
-  const context = { cited: cited(ctx), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
+  const context = { cited: cited(ctx, placeOf(interaction)), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
   const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
   const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
   if (reply.kind === 'answer') answered(interaction.id, reply.answer);
@@ -81,7 +81,7 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
 
 /** An attachment option's file, within the size limit (an article's; a page's for .html and .htm). */
 async function download(file: { name: string; size: number; url: string }, ctx: HandlerContext): Promise<Attachment> {
-  const max = /\.html?$/i.test(file.name) ? MAX_PAGE_BYTES : cited(ctx).options.maxArticleBytes;
+  const max = /\.html?$/i.test(file.name) ? MAX_PAGE_BYTES : ctx.app.library.current.options.maxArticleBytes;
   if (file.size > max) throw citedError('BAD_ARTICLE_FILE', file.name, `it is larger than the ${Math.round(max / 1024 / 1024)} MiB limit`);
   const response = await fetch(file.url);
   if (!response.ok) throw citedError('BAD_ARTICLE_FILE', file.name, `Discord would not hand it over (HTTP ${response.status}); try again`);
@@ -115,7 +115,7 @@ async function component(interaction: ButtonInteraction | import('discord.js').S
   if (action.kind === 'review') return onReviewComponent(interaction, action, ctx);
   if (!interaction.isButton()) throw citedError('UNKNOWN_COMMAND', interaction.customId);
   if (action.kind === 'report') return onReportButton(interaction, ctx);
-  if (action.kind === 'sources') return update(interaction, renderSources(cited(ctx).articles.map(summarize), action.page));
+  if (action.kind === 'sources') return update(interaction, renderSources(cited(ctx, placeOf(interaction)).articles.map(summarize), action.page));
   if (action.kind === 'figs') {
     const topic = figuresTopic(interaction.message.embeds[0]?.title);
     if (topic === undefined) return void (await send(interaction, notice('This list is too old to page through. Ask again with /figures.')));
@@ -138,7 +138,7 @@ async function autocomplete(interaction: AutocompleteInteraction, ctx: HandlerCo
   const focused = interaction.options.getFocused(true);
   const typed = String(focused.value).toLowerCase().trim();
   if (focused.name === 'topic') {
-    const subjects = cited(ctx)
+    const subjects = cited(ctx, placeOf(interaction))
       .figureSubjects()
       .filter((s) => typed === '' || s.subject.toLowerCase().includes(typed))
       .slice(0, limits.choices)
@@ -146,7 +146,7 @@ async function autocomplete(interaction: AutocompleteInteraction, ctx: HandlerCo
     return void (await interaction.respond(subjects));
   }
   if (focused.name !== 'source' && focused.name !== 'id') return void (await interaction.respond([]));
-  const choices = cited(ctx)
+  const choices = cited(ctx, placeOf(interaction))
     .articles.filter((a) => a.id.length <= limits.choiceValue)
     .filter((a) => typed === '' || [a.id, a.outlet ?? '', a.title ?? ''].some((s) => s.toLowerCase().includes(typed)))
     .slice(0, limits.choices)

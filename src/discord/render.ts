@@ -306,6 +306,13 @@ function answerButtons(answer: Answer, offset: number, shown: number, reportable
   return [{ type: 1, components: buttons }];
 }
 
+/** "12 articles in the corpus", and how many are the server's own when it has some. */
+function sourcesTitle(sources: readonly SourceSummary[]): string {
+  const local = sources.filter((s) => s.local).length;
+  const all = `${sources.length} article${sources.length === 1 ? '' : 's'}`;
+  return local === 0 ? `${all} in the corpus` : `${all}: ${sources.length - local} shared, ${local} this server's own`;
+}
+
 export function renderSources(sources: readonly SourceSummary[], page: number): DiscordReply {
   const pages = Math.max(1, Math.ceil(sources.length / SOURCES_PER_PAGE));
   const current = Math.min(Math.max(0, page), pages - 1);
@@ -313,12 +320,12 @@ export function renderSources(sources: readonly SourceSummary[], page: number): 
   const fields = slice.map((s) => ({
     name: inertWithin(`${s.outlet ?? 'unknown outlet'} · ${s.date ?? 'date unknown'}`, limits.fieldName, truncateAtWord),
     value: truncateAtWord(
-      `${s.url ? `[${truncateAtWord(plainLabel(s.title ?? 'untitled'), 200)}](${safeUrl(s.url)})` : inert(s.title ?? 'untitled')}\n${s.sentences} sentences · id ${idCode(s.id)}`,
+      `${s.url ? `[${truncateAtWord(plainLabel(s.title ?? 'untitled'), 200)}](${safeUrl(s.url)})` : inert(s.title ?? 'untitled')}\n${s.sentences} sentences · id ${idCode(s.id)}${s.local ? ' · this server only' : ''}`,
       limits.fieldValue,
     ),
   }));
   const embed: APIEmbed = {
-    title: `${sources.length} article${sources.length === 1 ? '' : 's'} in the corpus`,
+    title: sourcesTitle(sources),
     color: COLOR.list,
     fields,
     footer: { text: `Page ${current + 1} of ${pages} · /ask quotes only from these articles` },

@@ -107,7 +107,7 @@ export async function onForm(interaction: ModalSubmitInteraction, ctx: HandlerCo
 async function updateReview(interaction: ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction, reportId: number, ctx: HandlerContext): Promise<void> {
   const found = await ctx.app.moderation.reportIn(reportId, placeOf(interaction));
   if (!found) throw citedError('UNKNOWN_REPORT', reportId);
-  const view = renderReview(found.report, found.answer, cited(ctx));
+  const view = renderReview(found.report, found.answer, cited(ctx, found.report.guildId));
   if (interaction.isModalSubmit() && !interaction.isFromMessage()) {
     await interaction.reply({ content: 'Done.', flags: MessageFlags.Ephemeral, allowedMentions: noMentions });
   } else if (interaction.isModalSubmit()) {
@@ -137,7 +137,7 @@ export async function postReview(report: Pick<Report, 'id' | 'guildId'>, ctx: Ha
   await reviewTurns.run(report.id, async () => {
     const found = await ctx.app.moderation.reportIn(report.id, channel.guildId);
     if (!found) return;
-    const view = { ...renderReview(found.report, found.answer, cited(ctx)), allowedMentions: noMentions };
+    const view = { ...renderReview(found.report, found.answer, cited(ctx, found.report.guildId)), allowedMentions: noMentions };
     if (found.report.reviewMessageId && found.report.reviewChannelId === channel.id) {
       await channel.messages.edit(found.report.reviewMessageId, view);
       return;

@@ -26,6 +26,7 @@ import type { Pages } from '../pages/pages.js';
 import type { FeedLedger } from '../feeds/poller.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { isOutage } from './outage.js';
+import { LOCAL_PREFIX } from '../corpus/load.js';
 import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Feed, type FeedItemRecord, type FeedPoll, type Gap, type ModerationStore, type Report, type Suppression, type SuppressionKind } from './store.js';
 
 /** Someone acting, as the adapter vouches for them. */
@@ -41,6 +42,13 @@ export interface AnswerMessages {
 }
 
 /** What the service tells its operator: outages, and records written after one. */
+/**
+ * Where an added article goes: the shared corpus every server quotes (corpus admins only), or the
+ * acting server's own library (its moderators; quoted there only). Left out, corpus admins add to
+ * the shared corpus and other moderators to their server's.
+ */
+export type LibraryChoice = 'shared' | 'server';
+
 export type ModerationEvent = (level: 'info' | 'warn' | 'error', message: string, detail: Record<string, unknown>) => void;
 
 export interface ModerationOptions {
@@ -270,7 +278,7 @@ export class Moderation {
   /** Suppresses a sentence (an id with "#") or a whole article (an article id) in this server. */
   async suppress(target: string, who: Who & { reason: string }): Promise<Suppression> {
     await this.requireModerator(who, 'suppress excerpts or sources', target);
-    return this.#suppress(this.#kindOf(target), target, who);
+    return this.#suppress(this.#kindOf(target, who.guildId), target, who);
   }
 
   async unsuppress(target: string, who: Who): Promise<void> {
@@ -308,30 +316,48 @@ export class Moderation {
 
   // --- The shared corpus -----------------------------------------------------------------
 
-  /** Adds an uploaded article: a .txt file as it is, an .html or .htm page extracted (its HTML kept in DATA_DIR/pages). */
-  async addSource(fileName: string, bytes: Uint8Array, who: Who): Promise<Article> {
-    await this.#requireCorpusAdmin(who, 'add articles', fileName);
+  /**
+   * Adds an uploaded article: a .txt file as it is, an .html or .htm page extracted (its HTML kept
+   * in DATA_DIR/pages), to the shared corpus or the acting server's own library (LibraryChoice).
+   */
+  async addSource(fileName: string, bytes: Uint8Array, who: Who, library?: LibraryChoice): Promise<Article> {
+    const into = await this.#mayAdd(who, library, fileName);
     if (!/\.(txt|html?)$/i.test(fileName)) throw citedError('BAD_ARTICLE_FILE', fileName, 'only .txt, .html and .htm files can be added as articles');
     const pages = this.#pages;
+    const guildId = into === 'server' ? who.guildId : undefined;
     const article =
       /\.html?$/i.test(fileName) && pages !== null
-        ? await pages.add(await pages.fromFile(fileName, bytes), { uniqueName: false })
-        : await this.#library.add(fileName, bytes);
+        ? await pages.add(await pages.fromFile(fileName, bytes), { uniqueName: false, ...(guildId ? { guildId } : {}) })
+        : guildId
+          ? await this.#library.addLocal(guildId, fileName, bytes)
+          : await this.#library.add(fileName, bytes);
     await this.#auditAdd(article, who);
     return article;
   }
 
   /** Fetches the page at `url` and adds its article (checked for the right before anything is fetched). */
-  async addPage(url: string, who: Who): Promise<Article> {
-    await this.#requireCorpusAdmin(who, 'add articles', url);
+  async addPage(url: string, who: Who, library?: LibraryChoice): Promise<Article> {
+    const into = await this.#mayAdd(who, library, url);
     const pages = this.#pagesOrRefuse();
-    const article = await pages.add(await pages.fromUrl(url), { uniqueName: true });
+    const article = await pages.add(await pages.fromUrl(url), { uniqueName: true, ...(into === 'server' ? { guildId: who.guildId } : {}) });
     await this.#auditAdd(article, who, url);
     return article;
   }
 
+  /** Where `who` adds (see LibraryChoice), once their right to is checked (a refusal audited). */
+  async #mayAdd(who: Who, library: LibraryChoice | undefined, target: string): Promise<LibraryChoice> {
+    const into = library ?? (this.#corpusAdmins.has(who.userId) ? 'shared' : 'server');
+    if (into === 'shared') await this.#requireCorpusAdmin(who, 'add articles', target);
+    else {
+      if (!this.#library.keepsLocal(who.guildId)) throw citedError('NO_SERVER_LIBRARY');
+      await this.requireModerator(who, "add articles to this server's library", target);
+    }
+    return into;
+  }
+
   async #auditAdd(article: Article, who: Actor, from?: string): Promise<void> {
-    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, url: article.url, sentences: article.sentences.length, ...(from ? { from } : {}) } });
+    const local = article.id.startsWith(LOCAL_PREFIX) ? { library: 'server' } : {};
+    await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-add', target: article.id, reason: who.reason ?? null, before: null, after: { file: article.file, title: article.title, outlet: article.outlet, url: article.url, sentences: article.sentences.length, ...local, ...(from ? { from } : {}) } });
   }
 
   #pagesOrRefuse(): Pages {
@@ -339,9 +365,11 @@ export class Moderation {
     return this.#pages;
   }
 
+  /** Removes an article: a shared one (corpus admins), or one of the acting server's own (its moderators). */
   async removeSource(id: string, who: Who): Promise<Article> {
-    await this.#requireCorpusAdmin(who, 'remove articles', id);
-    const article = await this.#library.remove(id);
+    if (id.startsWith(LOCAL_PREFIX)) await this.requireModerator(who, "remove articles from this server's library", id);
+    else await this.#requireCorpusAdmin(who, 'remove articles', id);
+    const article = await this.#library.remove(id, who.guildId);
     await this.#audit({ guildId: who.guildId, actorId: who.userId, action: 'source-remove', target: article.id, reason: who.reason ?? null, before: { file: article.file, title: article.title, outlet: article.outlet }, after: null });
     return article;
   }
@@ -476,8 +504,9 @@ export class Moderation {
     return entry;
   }
 
-  #kindOf(target: string): SuppressionKind {
-    const library = this.#library.current;
+  /** A target as the acting server knows it: a sentence or article of the shared corpus, or of its own library. */
+  #kindOf(target: string, guildId: string): SuppressionKind {
+    const library = this.#library.forServer(guildId);
     if (target.includes('#')) {
       if (!library.sentence(target)) throw citedError('UNKNOWN_SENTENCE', target);
       return 'sentence';

@@ -14,7 +14,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Article } from '../core/types.js';
 import { CitedError, citedError } from '../core/errors.js';
-import { articleIdFor } from '../corpus/article-id.js';
+import { ARTICLE_ID_MAX, articleIdFor } from '../corpus/article-id.js';
+import { LOCAL_PREFIX } from '../corpus/load.js';
+import type { Cited } from '../cited.js';
 import type { Library } from '../library.js';
 import { articleFile, nameFromUrl } from './article-file.js';
 import { decodeDocument } from './decode.js';
@@ -125,8 +127,9 @@ export class Pages {
    * Adds a prepared article unless the corpus already has it (DUPLICATE_ARTICLE). `uniqueName`:
    * when its name is taken by another article, `-2`, `-3`… is added (a page's address rarely
    * makes a unique name; an uploaded file keeps its name, and a clash is refused as before).
+   * `guildId`: into that server's own library (checked for duplicates against what the server sees).
    */
-  add(prepared: PreparedArticle, options: { uniqueName: boolean }): Promise<Article> {
+  add(prepared: PreparedArticle, options: { uniqueName: boolean; guildId?: string }): Promise<Article> {
     const run = this.#adding.then(() => this.#add(prepared, options));
     this.#adding = run.catch(() => undefined);
     return run;
@@ -136,24 +139,27 @@ export class Pages {
     return this.#extractor.close();
   }
 
-  async #add(prepared: PreparedArticle, options: { uniqueName: boolean }): Promise<Article> {
-    const corpus = this.#library.current;
+  async #add(prepared: PreparedArticle, options: { uniqueName: boolean; guildId?: string }): Promise<Article> {
+    const { guildId } = options;
+    const corpus = guildId === undefined ? this.#library.current : this.#library.forServer(guildId);
     const body = prepared.text.slice(prepared.text.indexOf('\n---\n') + 5);
     const duplicate = await this.#duplicates.find({ urls: prepared.urls, text: body }, corpus.articles);
     if (duplicate) throw new DuplicateArticleError(prepared.what, duplicate.article.id, duplicate.how);
     const bytes = Buffer.from(prepared.text, 'utf8');
-    const name = options.uniqueName ? this.#freeName(prepared.name, bytes) : prepared.name;
-    const article = await this.#library.add(`${name}.txt`, bytes);
+    const name = options.uniqueName ? this.#freeName(prepared.name, bytes, corpus, guildId !== undefined) : prepared.name;
+    const article = guildId === undefined ? await this.#library.add(`${name}.txt`, bytes) : await this.#library.addLocal(guildId, `${name}.txt`, bytes);
     if (prepared.html !== null) {
-      mkdirSync(this.#keepDir, { recursive: true });
-      writeFileSync(join(this.#keepDir, `${article.id}.html`), prepared.html);
+      // A server's pages apart: two servers' own articles may share an id.
+      const dir = guildId === undefined ? this.#keepDir : join(this.#keepDir, 'servers', guildId);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, `${article.id}.html`), prepared.html);
     }
     return article;
   }
 
-  #freeName(name: string, bytes: Uint8Array): string {
-    const corpus = this.#library.current;
+  #freeName(name: string, bytes: Uint8Array, corpus: Cited, local: boolean): string {
     const taken = (candidate: string) => {
+      if (local) return corpus.article(LOCAL_PREFIX + articleIdFor(candidate, bytes, ARTICLE_ID_MAX - LOCAL_PREFIX.length)) !== undefined;
       const id = articleIdFor(candidate, bytes);
       return corpus.article(id) !== undefined || ['.txt', '.html', '.htm'].some((ext) => existsSync(join(corpus.options.corpusDir, `${id}${ext}`)));
     };
