@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeParagraph } from '../../src/nlp/analysis.js';
 import { forEachAnalyzed } from '../../src/nlp/parallel.js';
-import { SearcherBuilder, segmentFrom } from '../../src/search/builder.js';
+import { SearcherBuilder, segmentFrom, type RawSegment } from '../../src/search/builder.js';
 import { Searcher } from '../../src/search/search.js';
 import { defaults } from '../../src/cited.js';
 import { noAliases } from '../../src/search/variants.js';
@@ -28,6 +28,12 @@ export interface Built {
    * time, as moderators or a feed would; later queries search them too. Where the engine can.
    */
   add?(articles: string[][]): Promise<void>;
+  /**
+   * Gives each server a library of its own beside the index (each a list of articles, each a list
+   * of sentences); returns a query function per server that searches the index and that server's
+   * articles together. Where the engine can.
+   */
+  servers?(libraries: string[][][]): Promise<((question: string, limit: number) => number[])[]>;
 }
 
 export interface BenchEngine {
@@ -119,6 +125,30 @@ function citedBuilt(engine: Searcher, articles: Article[]): Built {
         engine = engine.withSegment(await segmentFrom(raw, article.sentences, engine.analyzer, citedOptions));
       }
     },
+    // As local-libraries.ts does it, minus the files and the worker: every server's articles
+    // analysed (on worker threads, one per core), indexed as folded forms, made one segment with the
+    // corpus's analyzer, and the server's view made. What is kept per server is what the bot keeps:
+    // the articles, their folded forms (to remake the segment after a merge), the segment and the view.
+    async servers(libraries) {
+      const flat: string[] = [];
+      const where: [number, number, number][] = [];
+      libraries.forEach((articles, s) => articles.forEach((lines, a) => lines.forEach((line, i) => (flat.push(line), where.push([s, a, i])))));
+      const builders = libraries.map(() => new SearcherBuilder());
+      const kept = libraries.map((articles, s) => articles.map((lines, a) => localArticle(`local.s${s}a${a}`, lines)));
+      await forEachAnalyzed(flat, (spans, k) => {
+        const [s, a, i] = where[k]!;
+        builders[s]!.add(kept[s]![a]!.sentences[i]!, spans.flatMap((span) => span.tokens));
+      });
+      const views: { raw: RawSegment; view: Searcher }[] = [];
+      for (const [s, builder] of builders.entries()) {
+        const articles = kept[s]!;
+        const raw = builder.raw(articles, articles.map(() => []));
+        const segment = await segmentFrom(raw, articles.flatMap((a) => a.sentences), engine.analyzer, citedOptions);
+        views.push({ raw, view: engine.withLocal([segment], new Set()) });
+      }
+      // Each closure holds its server's whole entry (the folded forms too), as the bot would.
+      return views.map((entry) => (q: string, limit: number) => entry.view.search(q, limit).hits.map((h) => Number(h.sentence.id)));
+    },
     // Cold start: the index snapshot written to disk, then read back as `npm start` does.
     save() {
       const dir = mkdtempSync(join(tmpdir(), 'cited-bench-snapshot-'));
@@ -128,6 +158,17 @@ function citedBuilt(engine: Searcher, articles: Article[]): Built {
       return citedLoader(file);
     },
   };
+}
+
+/** A server's article of generated sentences (ids that are no corpus sentence number: NaN in results). */
+function localArticle(id: string, lines: string[]): Article {
+  const article: Article = { id, file: `${id}.txt`, title: null, date: null, url: null, outlet: null, text: lines.join('\n'), sentences: [], metaOrigin: {} };
+  let at = 0;
+  lines.forEach((line, i) => {
+    article.sentences.push({ id: `${id}#${i}`, articleId: id, position: i, paragraph: i, text: line, start: at, end: at + line.length });
+    at += line.length + 1;
+  });
+  return article;
 }
 
 /** The loader of a saved index; made out here so it holds the file's name and nothing of the engine. */

@@ -1,9 +1,14 @@
 /**
- * `npm run bench [-- --sentences N] [--json FILE] [--queries N] [--time-bound S]`: Cited against FTS5, MiniSearch and
+ * `npm run bench [-- --sentences N] [--json FILE] [--queries N] [--time-bound S] [--servers N]`: Cited against FTS5, MiniSearch and
  * wink-bm25-text-search on the same generated sentences and questions, in one run. Reports ingest
  * time (and raw wink-nlp analysis of the same text, the floor), index heap, query latency p50/p99,
  * top-10 overlap with Cited, and cold start; then the ratios against each peer. Absolute times on a
  * shared machine are noise: compare within a run.
+ *
+ * With `--servers N`, Cited also gives N servers a library of their own (`--server-articles`, default
+ * 50, of `--server-sentences`, default 20, generated sentences each) beside the index, and compares a
+ * server's query p50 with a shared-only query's over the same questions, timed in turn; with the
+ * heap each server's library takes.
  *
  * An engine whose queries run past the time bound (default 600 s) is stopped there; its figures then
  * cover the queries it ran, and its note says so.
@@ -15,7 +20,20 @@ import { parseArgs } from 'node:util';
 import { generate } from './generate.js';
 import { cited, peers, rawAnalysis, type BenchEngine, type Built } from './engines.js';
 
-const { values } = parseArgs({ options: { sentences: { type: 'string', default: '10000' }, queries: { type: 'string', default: '1000' }, json: { type: 'string' }, 'time-bound': { type: 'string', default: '600' } } });
+const { values } = parseArgs({
+  options: {
+    sentences: { type: 'string', default: '10000' },
+    queries: { type: 'string', default: '1000' },
+    json: { type: 'string' },
+    'time-bound': { type: 'string', default: '600' },
+    servers: { type: 'string', default: '0' },
+    'server-articles': { type: 'string', default: '50' },
+    'server-sentences': { type: 'string', default: '20' },
+  },
+});
+const serverCount = Number(values.servers);
+const serverArticles = Number(values['server-articles']);
+const serverSentences = Number(values['server-sentences']);
 const count = Number(values.sentences);
 const queryCount = Math.max(1000, Number(values.queries));
 const bound = Number(values['time-bound']) * 1000;
@@ -43,7 +61,22 @@ interface Result {
   add_batch_of_100_ms?: number;
   /** Query p50 with those 101 articles searched as segments beside the main index (before a merge). */
   query_p50_with_101_segments_ms?: number;
+  /** With `--servers`: each server's own library beside the index, against shared-only queries of the same questions. */
+  server_libraries?: ServerLibraries;
   note?: string;
+}
+
+interface ServerLibraries {
+  servers: number;
+  articles_per_server: number;
+  sentences_per_article: number;
+  /** Analysing and indexing every server's articles, and making their views (in process, on worker threads). */
+  build_s: number;
+  heap_bytes_per_server: number;
+  query_p50_shared_ms: number;
+  query_p50_server_ms: number;
+  query_p99_shared_ms: number;
+  query_p99_server_ms: number;
 }
 
 const heap = () => {
@@ -83,7 +116,8 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
     }
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+  const pct = (p: number) => percentile(latencies, p);
+  const libraries = built.servers && serverCount > 0 ? await measureServers(engine.name, built) : undefined;
   const adding: Partial<Result> = {};
   if (built.add) {
     // Articles of 50 generated sentences each, from another seed than the corpus.
@@ -127,8 +161,49 @@ async function measure(engine: BenchEngine, reference?: number[][]): Promise<{ r
       }, 0) / tops.length
     : null;
   return {
-    result: { ingest_s: ingest, ingest_sentences_per_s: count / ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes === null ? null : heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...adding, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
+    result: { ingest_s: ingest, ingest_sentences_per_s: count / ingest, heap_bytes: heapBytes, heap_bytes_per_posting: heapBytes === null ? null : heapBytes / postings, query_p50_ms: pct(0.5), query_p99_ms: pct(0.99), cold_start_s: cold, top10_overlap_with_cited: overlap, ...adding, ...(libraries ? { server_libraries: libraries } : {}), ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
     tops,
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+/** Server libraries beside the merged index (see the module comment): built, weighed, then queried in turn with shared-only queries. */
+async function measureServers(name: string, built: Built): Promise<ServerLibraries> {
+  log(`${name}: ${serverCount} server libraries of ${serverArticles} articles…`);
+  const per = serverArticles * serverSentences;
+  const extra = generate(serverCount * per, { seed: 11, questions: 0 }).sentences;
+  const libraries = Array.from({ length: serverCount }, (_, s) => Array.from({ length: serverArticles }, (_, a) => extra.slice(s * per + a * serverSentences, s * per + (a + 1) * serverSentences)));
+  const before = heap();
+  const started = performance.now();
+  const servers = await built.servers!(libraries);
+  const buildSeconds = (performance.now() - started) / 1000;
+  const bytes = heap() - before;
+  log(`${name}: ${queryCount} queries, shared-only and in a server, in turn…`);
+  const shared: number[] = [];
+  const own: number[] = [];
+  questions.forEach((q, i) => {
+    let t = performance.now();
+    built.query(q, 10);
+    shared.push(performance.now() - t);
+    t = performance.now();
+    servers[i % servers.length]!(q, 10);
+    own.push(performance.now() - t);
+  });
+  shared.sort((a, b) => a - b);
+  own.sort((a, b) => a - b);
+  return {
+    servers: serverCount,
+    articles_per_server: serverArticles,
+    sentences_per_article: serverSentences,
+    build_s: buildSeconds,
+    heap_bytes_per_server: bytes / serverCount,
+    query_p50_shared_ms: percentile(shared, 0.5),
+    query_p50_server_ms: percentile(own, 0.5),
+    query_p99_shared_ms: percentile(shared, 0.99),
+    query_p99_server_ms: percentile(own, 0.99),
   };
 }
 
@@ -156,6 +231,14 @@ const live = engines['cited']!;
 if (live.add_one_ms !== undefined) {
   lines.splice(-1, 0, `\nadding to the running index (no rebuild): one article ${live.add_one_ms.toFixed(1)} ms, 100 more one by one ${live.add_batch_of_100_ms!.toFixed(0)} ms (a full rebuild: ${fmt(live.ingest_s, 1)} s); query p50 with 101 segments ${fmt(live.query_p50_with_101_segments_ms ?? null)} ms (merged: ${fmt(live.query_p50_ms)} ms)`);
 }
+const libraries = live.server_libraries;
+if (libraries) {
+  lines.splice(
+    -1,
+    0,
+    `\nserver libraries: ${libraries.servers.toLocaleString('en-US')} servers × ${libraries.articles_per_server} articles of ${libraries.sentences_per_article} sentences beside the index, built in ${libraries.build_s.toFixed(1)} s, ${(libraries.heap_bytes_per_server / 1024).toFixed(0)} KiB of heap each; query p50 in a server ${fmt(libraries.query_p50_server_ms)} ms against ${fmt(libraries.query_p50_shared_ms)} ms shared-only (p99 ${fmt(libraries.query_p99_server_ms)} against ${fmt(libraries.query_p99_shared_ms)} ms)`,
+  );
+}
 const c = engines['cited']!;
 for (const [name, r] of Object.entries(engines)) {
   if (name === 'cited') continue;
@@ -170,6 +253,8 @@ const targets: [string, number | null, (x: number) => boolean, string][] = [
   ['heap, MiniSearch ÷ Cited', factor(engines['minisearch']?.heap_bytes, c.heap_bytes), (x) => x >= 4, '≥ 4×'],
   ['ingest ÷ raw wink-nlp analysis', factor(c.ingest_s, analysisSeconds), (x) => x <= 1.3, '≤ 1.3×'],
   ['ingest ÷ cold start', factor(c.ingest_s, c.cold_start_s), (x) => x >= 20, '≥ 20×'],
+  // Issue 18, with --servers 1000 beside a million sentences.
+  ['query p50, in a server ÷ shared', factor(libraries?.query_p50_server_ms, libraries?.query_p50_shared_ms), (x) => x <= 1.5, '≤ 1.5×'],
 ];
 lines.push('\ntargets (set for 1,000,000 sentences)');
 for (const [name, value, met, wanted] of targets) {
