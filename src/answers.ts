@@ -1,6 +1,7 @@
 /**
  * The answers service: every adapter (Discord, console) asks here, never the index directly, so
- * that one spot applies a server's suppressions and records what was posted. Discord-agnostic:
+ * that one spot applies a server's view of the corpus (its own articles) and its suppressions, and
+ * records what was posted. Discord-agnostic:
  * a request names the server ("dm" for direct messages, "console" for the console).
  */
 import type { Answer, FigureResult } from './cited.js';
@@ -31,7 +32,7 @@ export class Answers {
     private readonly moderation: Moderation,
   ) {}
 
-  /** The answer as this server may see it (its suppressed excerpts and sources left out). */
+  /** The answer as this server may see it: from the shared articles and its own, its suppressed excerpts and sources left out. */
   ask(request: AnswerRequest): Answer {
     const cited = this.library.forServer(request.guildId);
     const source = request.source ?? null;
@@ -43,7 +44,7 @@ export class Answers {
     });
   }
 
-  /** Figures on a topic as this server may see them. */
+  /** Figures on a topic as this server may see them (its own articles' too). */
   figures(topic: string | null, guildId: string): FigureResult {
     return this.library.forServer(guildId).figures(topic, this.moderation.exclusions(guildId));
   }
