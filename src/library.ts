@@ -19,9 +19,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { removedName } from './corpus/removed-name.js';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createCited, folderPrint, openSnapshot, type Article, type Cited, type UserOptions } from './cited.js';
 import { citedError } from './core/errors.js';
 import { ALIASES_FILE, LOCAL_PREFIX } from './corpus/load.js';
@@ -43,6 +43,21 @@ export interface LibraryOptions extends RebuildOptions {
   mergeAtSegments?: number;
   /** Where servers keep their own articles (local-libraries.ts); none without it. */
   serversDir?: string;
+  /** Where changes are recorded first when several processes share the corpus (shared-corpus/sync.ts); none: this folder is the corpus. */
+  ledger?: CorpusLedger;
+}
+
+/** The scope of the shared corpus in a ledger (a server's own articles have the server's id). */
+export const SHARED_SCOPE = '';
+
+/**
+ * The record of the corpus that several processes share (PostgreSQL: shared-corpus/table.ts). A
+ * change is recorded there before this process makes it; the others apply it as they hear of it.
+ */
+export interface CorpusLedger {
+  /** Records `file` added to `scope`; throws SOURCE_EXISTS when another process added that name first. */
+  added(scope: string, file: string, bytes: Uint8Array, html: string | null, id: string): Promise<void>;
+  removed(scope: string, file: string): Promise<void>;
 }
 
 /** Articles added, as `Cited.withArticles` takes them. */
@@ -112,11 +127,15 @@ export class Library {
     return this.locals?.sizes ?? { servers: 0, articles: 0 };
   }
 
-  /** Adds an uploaded .txt file to server `guildId`'s own articles (as `local.<id>`); returns it once it is searched there. */
-  addLocal(guildId: string, fileName: string, bytes: Uint8Array): Promise<Article> {
+  /**
+   * Adds an uploaded .txt file to server `guildId`'s own articles (as `local.<id>`); returns it once
+   * it is searched there. `html`: the page it was extracted from, for the ledger.
+   */
+  addLocal(guildId: string, fileName: string, bytes: Uint8Array, html: string | null = null): Promise<Article> {
     return this.serial(async () => {
       if (!this.locals) throw citedError('NO_SERVER_LIBRARY');
-      return this.locals.add(this.cited, guildId, fileName, bytes);
+      const ledger = this.live.ledger;
+      return this.locals.add(this.cited, guildId, fileName, bytes, ledger && { added: (file, id) => ledger.added(guildId, file, bytes, html, id), removed: (file) => ledger.removed(guildId, file) });
     });
   }
 
@@ -126,9 +145,11 @@ export class Library {
 
   /**
    * Adds an article from an uploaded file; returns it once it is searched. Its id comes from the
-   * file name (corpus/article-id.ts); `article.file` is the name it was saved under.
+   * file name (corpus/article-id.ts); `article.file` is the name it was saved under. With a ledger
+   * (several processes sharing the corpus), it is recorded there first: the ledger decides between
+   * two processes adding one name, and the others apply it as they hear of it (`applyRemote`).
    */
-  add(fileName: string, bytes: Uint8Array): Promise<Article> {
+  add(fileName: string, bytes: Uint8Array, html: string | null = null): Promise<Article> {
     return this.serial(async () => {
       const given = basename(fileName.replace(/\\/g, '/'));
       if (!/\.txt$/i.test(given)) throw citedError('BAD_ARTICLE_FILE', fileName, 'only .txt files can be added as articles');
@@ -136,62 +157,115 @@ export class Library {
       const name = `${id}.txt`;
       if (id.startsWith(LOCAL_PREFIX)) throw citedError('BAD_ARTICLE_FILE', fileName, `names beginning with ${LOCAL_PREFIX} are kept for servers' own articles; rename the file`);
       if (name === ALIASES_FILE) throw citedError('BAD_ARTICLE_FILE', fileName, `${ALIASES_FILE} is the spelling-variant file, not an article; rename the file`);
-      const target = join(this.corpusDir, name);
-      if (this.cited.article(id) || existsSync(target)) throw citedError('SOURCE_EXISTS', id);
+      if (this.cited.article(id) || existsSync(join(this.corpusDir, name))) throw citedError('SOURCE_EXISTS', id);
       // Checked the way the loader will check it, before anything is written.
       const check = decodeArticle(bytes, this.cited.options.maxArticleBytes);
       if (!check.ok) throw citedError('BAD_ARTICLE_FILE', fileName, check.message.replace(/^skipped: /, ''));
-      // Written under a short hidden name (the loader skips dot files), then renamed: the folder
-      // never holds half an article, and the staging name never outgrows the file system's limit.
-      const staging = join(this.corpusDir, `.incoming-${randomBytes(6).toString('hex')}`);
-      writeFileSync(staging, bytes);
-      renameSync(staging, target);
-      const takeOut = () => renameSync(target, join(this.ensureRemovedDir(), removedName(name)));
-      let packed: SegmentResult;
-      const started = performance.now();
+      await this.live.ledger?.added(SHARED_SCOPE, name, bytes, html, id);
       try {
-        packed = await indexAdded(this.options, [name], this.live);
+        return await this.index(name, id, bytes, fileName);
       } catch (error) {
-        takeOut();
+        await this.live.ledger?.removed(SHARED_SCOPE, name).catch(() => undefined);
         throw error;
       }
-      if (!packed.packed.articles.some((a) => a.id === id)) {
-        // Nothing quotable in it: out it goes again, and the corpus is as it was.
-        takeOut();
-        throw citedError('BAD_ARTICLE_FILE', fileName, 'it has no sentences that could be quoted');
-      }
-      const indexed = performance.now();
-      // The sentences are made objects again in slices: the event loop goes on between them.
-      const added = { articles: await unpackArticles(packed.packed), raw: packed.raw };
-      const unpacked = performance.now();
-      this.cited = await this.cited.withArticles(added, turn);
-      this.options.onNote?.(`article ${id} added: ${Math.round(indexed - started)} ms off the main thread, then ${Math.round(performance.now() - unpacked)} ms on it (${this.cited.segments} segments)`);
-      this.applied.push({ kind: 'add', added, packed, change: { kind: 'add', segment: '', ids: added.articles.map((a) => a.id) } });
-      await this.save(this.applied.at(-1)!);
-      this.scheduleMerge();
-      return this.cited.article(id)!;
     });
+  }
+
+  /** Writes the file into the corpus folder and indexes it as a segment; throws (the folder as it was) when nothing in it can be quoted. */
+  private async index(name: string, id: string, bytes: Uint8Array, shownName: string): Promise<Article> {
+    const target = join(this.corpusDir, name);
+    // Written under a short hidden name (the loader skips dot files), then renamed: the folder
+    // never holds half an article, and the staging name never outgrows the file system's limit.
+    const staging = join(this.corpusDir, `.incoming-${randomBytes(6).toString('hex')}`);
+    writeFileSync(staging, bytes);
+    renameSync(staging, target);
+    const takeOut = () => renameSync(target, join(this.ensureRemovedDir(), removedName(name)));
+    let packed: SegmentResult;
+    const started = performance.now();
+    try {
+      packed = await indexAdded(this.options, [name], this.live);
+    } catch (error) {
+      takeOut();
+      throw error;
+    }
+    if (!packed.packed.articles.some((a) => a.id === id)) {
+      // Nothing quotable in it: out it goes again, and the corpus is as it was.
+      takeOut();
+      throw citedError('BAD_ARTICLE_FILE', shownName, 'it has no sentences that could be quoted');
+    }
+    const indexed = performance.now();
+    // The sentences are made objects again in slices: the event loop goes on between them.
+    const added = { articles: await unpackArticles(packed.packed), raw: packed.raw };
+    const unpacked = performance.now();
+    this.cited = await this.cited.withArticles(added, turn);
+    this.options.onNote?.(`article ${id} added: ${Math.round(indexed - started)} ms off the main thread, then ${Math.round(performance.now() - unpacked)} ms on it (${this.cited.segments} segments)`);
+    this.applied.push({ kind: 'add', added, packed, change: { kind: 'add', segment: '', ids: added.articles.map((a) => a.id) } });
+    await this.save(this.applied.at(-1)!);
+    this.scheduleMerge();
+    return this.cited.article(id)!;
   }
 
   /**
    * Removes an article; it is never quoted again once this resolves (at once: no rebuild waits). A
-   * server's own article (`local.…`) is found only among `guildId`'s.
+   * server's own article (`local.…`) is found only among `guildId`'s. With a ledger, the removal is
+   * recorded there first.
    */
   remove(id: string, guildId?: string): Promise<Article> {
     return this.serial(async () => {
+      const ledger = this.live.ledger;
       if (id.startsWith(LOCAL_PREFIX)) {
         if (!this.locals || guildId === undefined) throw citedError('UNKNOWN_SOURCE', id);
-        return this.locals.remove(guildId, id);
+        return this.locals.remove(guildId, id, ledger && { removed: (file) => ledger.removed(guildId, file) });
       }
       const article = this.cited.article(id);
       if (!article) throw citedError('UNKNOWN_SOURCE', id);
-      renameSync(join(this.corpusDir, article.file), join(this.ensureRemovedDir(), removedName(article.file)));
-      this.cited = this.cited.withoutArticles([id]);
-      this.applied.push({ kind: 'remove', id, change: { kind: 'remove', id } });
-      await this.save(this.applied.at(-1)!);
-      this.scheduleMerge();
+      await ledger?.removed(SHARED_SCOPE, article.file);
+      await this.unindex(article);
       return article;
     });
+  }
+
+  private async unindex(article: Article): Promise<void> {
+    renameSync(join(this.corpusDir, article.file), join(this.ensureRemovedDir(), removedName(article.file)));
+    this.cited = this.cited.withoutArticles([article.id]);
+    this.applied.push({ kind: 'remove', id: article.id, change: { kind: 'remove', id: article.id } });
+    await this.save(this.applied.at(-1)!);
+    this.scheduleMerge();
+  }
+
+  /**
+   * Applies a change another process recorded in the ledger (shared-corpus/sync.ts): `file` of
+   * `scope` (SHARED_SCOPE or a server id) is now `bytes`, or gone (null). Nothing when this process
+   * has it so already (its own changes come back this way too). An article that cannot be indexed
+   * here is left out, with a note: the corpus goes on without it.
+   */
+  applyRemote(scope: string, file: string, bytes: Uint8Array | null): Promise<void> {
+    return this.serial(async () => {
+      try {
+        if (scope !== SHARED_SCOPE) await this.locals?.applyRemote(this.cited, scope, file, bytes);
+        else await this.applySharedFile(basename(file), bytes);
+      } catch (error) {
+        this.options.onNote?.(`${scope === SHARED_SCOPE ? '' : `server ${scope}: `}${file} from the shared database not applied here: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  private async applySharedFile(file: string, bytes: Uint8Array | null): Promise<void> {
+    const path = join(this.corpusDir, file);
+    if (!/\.txt$/i.test(file) || file === ALIASES_FILE) {
+      // A page kept as .html, aliases.txt, sources.json: the folder follows, and the index at the next merge (now).
+      if (bytes === null) {
+        if (existsSync(path)) renameSync(path, join(this.ensureRemovedDir(), removedName(file)));
+      } else if (!sameBytes(path, bytes)) writeAtomically(path, bytes);
+      this.scheduleMerge(true);
+      return;
+    }
+    const id = file.slice(0, -'.txt'.length);
+    const article = this.cited.article(id);
+    if (bytes !== null && article && sameBytes(path, bytes)) return;
+    if (article) await this.unindex(article);
+    else if (existsSync(path)) renameSync(path, join(this.ensureRemovedDir(), removedName(file)));
+    if (bytes !== null) await this.index(file, id, bytes, file);
   }
 
   /**
@@ -252,10 +326,11 @@ export class Library {
     }
   }
 
-  private scheduleMerge(): void {
+  /** A merge when the corpus is quiet, or `now` (also when many segments have piled up). */
+  private scheduleMerge(now = false): void {
     if (this.closed) return;
     if (this.mergeTimer) clearTimeout(this.mergeTimer);
-    const now = this.cited.segments > (this.live.mergeAtSegments ?? 32);
+    now ||= this.cited.segments > (this.live.mergeAtSegments ?? 32);
     this.mergeTimer = setTimeout(() => void this.merge(), now ? 0 : (this.live.mergeAfterMs ?? 60_000));
     this.mergeTimer.unref();
   }
@@ -287,3 +362,14 @@ export class Library {
   }
 }
 
+/** Whether the file at `path` holds exactly `bytes`. */
+function sameBytes(path: string, bytes: Uint8Array): boolean {
+  return existsSync(path) && Buffer.from(bytes).equals(readFileSync(path));
+}
+
+/** A temporary file renamed into place: the folder never holds half of one. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  const staging = join(dirname(path), `.incoming-${randomBytes(6).toString('hex')}`);
+  writeFileSync(staging, bytes);
+  renameSync(staging, path);
+}

@@ -18,7 +18,7 @@
  * analysing every server's articles again. A server with many segments is indexed again as one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { defaults, folderPrint, type Article, type Cited, type UserOptions } from './cited.js';
 import { citedError } from './core/errors.js';
@@ -41,6 +41,12 @@ const SERVER_ID = /^\d{1,20}$/;
 const MAX_SEGMENTS = 8;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The ledger, as the Library hands it on for one server (shared-corpus/sync.ts). */
+interface Recorder {
+  added(file: string, id: string): Promise<void>;
+  removed(file: string): Promise<void>;
+}
 
 /** Articles indexed together (the server's folder at start, or one article added), with what was saved of them. */
 interface Chunk {
@@ -129,24 +135,36 @@ export class LocalLibraries {
 
   /**
    * Adds an uploaded .txt file to the server's library, as `local.<id>`; returns it once it is
-   * searched there. The caller (Library) runs changes one at a time.
+   * searched there. `record`: the ledger, told first (shared-corpus/sync.ts). The caller (Library)
+   * runs changes one at a time.
    */
-  async add(shared: Cited, guildId: string, fileName: string, bytes: Uint8Array): Promise<Article> {
+  async add(shared: Cited, guildId: string, fileName: string, bytes: Uint8Array, record?: Recorder): Promise<Article> {
     if (!LocalLibraries.accepts(guildId)) throw citedError('NO_SERVER_LIBRARY');
     const given = basename(fileName.replace(/\\/g, '/'));
     if (!/\.txt$/i.test(given)) throw citedError('BAD_ARTICLE_FILE', fileName, 'only .txt files can be added as articles');
     const id = LOCAL_PREFIX + articleIdFor(given.slice(0, -'.txt'.length), bytes, ARTICLE_ID_MAX - LOCAL_PREFIX.length);
     const server = this.servers.get(guildId) ?? new ServerLibrary(guildId, join(this.root, guildId));
     const name = `${id}.txt`;
-    const target = join(server.dir, name);
-    if (server.article(id) || existsSync(target)) throw citedError('SOURCE_EXISTS', id);
+    if (server.article(id) || existsSync(join(server.dir, name))) throw citedError('SOURCE_EXISTS', id);
     const check = decodeArticle(bytes, this.options.maxArticleBytes ?? defaults.maxArticleBytes);
     if (!check.ok) throw citedError('BAD_ARTICLE_FILE', fileName, check.message.replace(/^skipped: /, ''));
+    await record?.added(name, id);
+    try {
+      return await this.index(shared, server, name, id, bytes, fileName);
+    } catch (error) {
+      await record?.removed(name).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Writes the file into the server's folder and indexes it; throws (the folder as it was) when nothing in it can be quoted. */
+  private async index(shared: Cited, server: ServerLibrary, name: string, id: string, bytes: Uint8Array, shownName: string): Promise<Article> {
     mkdirSync(server.dir, { recursive: true });
+    const target = join(server.dir, name);
     const staging = join(server.dir, `.incoming-${randomBytes(6).toString('hex')}`);
     writeFileSync(staging, bytes);
     renameSync(staging, target);
-    const takeOut = () => renameSync(target, join(this.removedDirOf(guildId), removedName(name)));
+    const takeOut = () => renameSync(target, join(this.removedDirOf(server.id), removedName(name)));
     let packed: SegmentResult;
     try {
       packed = await indexAdded(this.optionsFor(server), [name], this.live);
@@ -156,12 +174,12 @@ export class LocalLibraries {
     }
     if (!packed.packed.articles.some((a) => a.id === id)) {
       takeOut();
-      throw citedError('BAD_ARTICLE_FILE', fileName, 'it has no sentences that could be quoted');
+      throw citedError('BAD_ARTICLE_FILE', shownName, 'it has no sentences that could be quoted');
     }
     const chunk: Chunk = { articles: await unpackArticles(packed.packed), raw: packed.raw, change: { kind: 'add', segment: '', ids: [id] } };
     const segments = server.made?.vocabulary === shared.vocabulary ? [...server.made.segments, await shared.localSegment(chunk, turn)] : await segmentsFor([...server.chunks, chunk], shared);
     // In one go from here: a view made meanwhile never sees the article without its segment.
-    this.servers.set(guildId, server);
+    this.servers.set(server.id, server);
     server.chunks.push(chunk);
     server.made = { vocabulary: shared.vocabulary, segments };
     server.view = null;
@@ -170,17 +188,36 @@ export class LocalLibraries {
     return server.article(id)!;
   }
 
-  /** Removes one of the server's own articles: never quoted again once this resolves. */
-  async remove(guildId: string, id: string): Promise<Article> {
+  /** Removes one of the server's own articles: never quoted again once this resolves. `record`: the ledger, told first. */
+  async remove(guildId: string, id: string, record?: Pick<Recorder, 'removed'>): Promise<Article> {
     const server = this.servers.get(guildId);
     const article = server?.article(id);
     if (!server || !article) throw citedError('UNKNOWN_SOURCE', id);
-    renameSync(join(server.dir, article.file), join(this.removedDirOf(guildId), removedName(article.file)));
-    server.hidden.add(id);
-    server.removals.push({ kind: 'remove', id });
+    await record?.removed(article.file);
+    await this.unindex(server, article);
+    return article;
+  }
+
+  private async unindex(server: ServerLibrary, article: Article): Promise<void> {
+    renameSync(join(server.dir, article.file), join(this.removedDirOf(server.id), removedName(article.file)));
+    server.hidden.add(article.id);
+    server.removals.push({ kind: 'remove', id: article.id });
     server.view = null;
     await this.save(server);
-    return article;
+  }
+
+  /** Applies a change another process recorded (Library.applyRemote): the server's `file` is now `bytes`, or gone. */
+  async applyRemote(shared: Cited, guildId: string, file: string, bytes: Uint8Array | null): Promise<void> {
+    if (!LocalLibraries.accepts(guildId) || !file.startsWith(LOCAL_PREFIX) || !/\.txt$/i.test(file)) return;
+    const name = basename(file);
+    const id = name.slice(0, -'.txt'.length);
+    const server = this.servers.get(guildId) ?? new ServerLibrary(guildId, join(this.root, guildId));
+    const path = join(server.dir, name);
+    const article = server.article(id);
+    if (bytes !== null && article && existsSync(path) && Buffer.from(bytes).equals(readFileSync(path))) return;
+    if (article) await this.unindex(server, article);
+    else if (existsSync(path)) renameSync(path, join(this.removedDirOf(guildId), removedName(name)));
+    if (bytes !== null) await this.index(shared, server, name, id, bytes, name);
   }
 
   /** Makes every server's segments again for `shared` (a merged index, with an analyzer of its own), before it is put in use. */

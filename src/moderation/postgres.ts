@@ -39,14 +39,13 @@ function connectTimeoutMs(connectionString: string): number {
   return seconds > 0 ? seconds * 1000 : defaultConnectTimeoutMs;
 }
 
+/** How every connection of Cited's to PostgreSQL is made (pooled or not): the timeouts above, the default user. */
+export function postgresClientConfig(connectionString: string): pg.ClientConfig {
+  return { connectionString, connectionTimeoutMillis: connectTimeoutMs(connectionString), query_timeout: defaultQueryTimeoutMs, ...defaultUser(connectionString) };
+}
+
 export function postgresDriver(connectionString: string): SqlDriver {
-  const pool = new pg.Pool({
-    connectionString,
-    max: 5,
-    connectionTimeoutMillis: connectTimeoutMs(connectionString),
-    query_timeout: defaultQueryTimeoutMs,
-    ...defaultUser(connectionString),
-  });
+  const pool = new pg.Pool({ ...postgresClientConfig(connectionString), max: 5 });
   // An idle connection that drops (server restart) must not crash the bot; the pool reconnects.
   pool.on('error', () => undefined);
   return {

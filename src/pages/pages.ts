@@ -147,7 +147,7 @@ export class Pages {
     if (duplicate) throw new DuplicateArticleError(prepared.what, duplicate.article.id, duplicate.how);
     const bytes = Buffer.from(prepared.text, 'utf8');
     const name = options.uniqueName ? this.#freeName(prepared.name, bytes, corpus, guildId !== undefined) : prepared.name;
-    const article = guildId === undefined ? await this.#library.add(`${name}.txt`, bytes) : await this.#library.addLocal(guildId, `${name}.txt`, bytes);
+    const article = guildId === undefined ? await this.#library.add(`${name}.txt`, bytes, prepared.html) : await this.#library.addLocal(guildId, `${name}.txt`, bytes, prepared.html);
     if (prepared.html !== null) {
       // A server's pages apart: two servers' own articles may share an id.
       const dir = guildId === undefined ? this.#keepDir : join(this.#keepDir, 'servers', guildId);
