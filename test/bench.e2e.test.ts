@@ -20,7 +20,7 @@ const bench = async (args: string[]) => {
 
 describe('npm run bench (real process, a small corpus)', () => {
   it('measures every engine on the same sentences and writes the JSON the issue names, with the targets checked', async () => {
-    const { run, report } = await bench(['--sentences', '3000']);
+    const { run, report } = await bench(['--sentences', '3000', '--servers', '3', '--server-articles', '4']);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
     expect(report!.sentences).toBe(3000);
@@ -41,7 +41,13 @@ describe('npm run bench (real process, a small corpus)', () => {
     // A sanity check on the ranking: the BM25 peers mostly agree with Cited's top ten.
     expect(report!.engines['wink-bm25']!['top10_overlap_with_cited']).toBeGreaterThan(0.5);
     expect(report!.engines['fts5']!['top10_overlap_with_cited']).toBeGreaterThan(0.5);
-    expect(Object.keys(report!.targets)).toHaveLength(5);
+    // Server libraries beside the index (--servers): weighed and queried against shared-only.
+    const libraries = report!.engines['cited']!['server_libraries'] as unknown as Record<string, number>;
+    expect(libraries).toMatchObject({ servers: 3, articles_per_server: 4, sentences_per_article: 20 });
+    for (const key of ['heap_bytes_per_server', 'query_p50_server_ms', 'query_p50_shared_ms']) expect(libraries[key], key).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/server libraries: 3 servers × 4 articles of 20 sentences beside the index/);
+    expect(Object.keys(report!.targets)).toHaveLength(6);
+    expect(report!.targets['query p50, in a server ÷ shared']!.value).toBeGreaterThan(0);
     for (const target of Object.values(report!.targets)) expect(target.met).toEqual(target.value === null ? null : expect.any(Boolean));
     expect(run.stdout).toMatch(/ratios, Cited against each peer/);
     expect(run.stdout).toMatch(/targets \(set for 1,000,000 sentences\)/);

@@ -50,8 +50,11 @@ describe('npm run deploy-commands', () => {
     expect(askOptions.map((o) => [o['name'], o['required'], o['autocomplete'] ?? false])).toEqual([['question', true, false], ['source', false, true], ['private', false, false]]);
     const sourcesSubcommands = registered[1]!['options'] as Json[];
     expect(sourcesSubcommands.map((o) => [o['name'], o['type']])).toEqual([['list', 1], ['add', 1], ['remove', 1], ['follow', 1], ['feeds', 1], ['unfollow', 1]]);
-    // /sources add takes a file or an address, neither required on its own (the command says when both or neither are given).
-    expect((sourcesSubcommands[1]!['options'] as Json[]).map((o) => [o['name'], o['type'], o['required']])).toEqual([['file', 11, false], ['url', 3, false]]);
+    // /sources add takes a file or an address, neither required on its own (the command says when both or neither are given),
+    // and which library: the shared corpus or the server's own, as a choice.
+    const addOptions = sourcesSubcommands[1]!['options'] as Json[];
+    expect(addOptions.map((o) => [o['name'], o['type'], o['required']])).toEqual([['file', 11, false], ['url', 3, false], ['library', 3, false]]);
+    expect((addOptions[2]!['choices'] as Json[]).map((c) => c['value'])).toEqual(['server', 'shared']);
     // Mod-only: hidden from members without Manage Messages (1 << 13), guild only.
     expect(registered[3]).toMatchObject({ default_member_permissions: '8192', contexts: [0] });
     expect(registered[0]!['default_member_permissions'] ?? null).toBe(null);

@@ -4,7 +4,8 @@ import { commands, findCommand, type Command, type CommandOption } from '../comm
 import { toInput, usage } from '../src/console/parse-line.js';
 import { isCitedError } from '../src/core/errors.js';
 
-const sample = (placeholder: string) => (placeholder === 'yes|no' ? 'yes' : /^\d+-\d+$/.test(placeholder) ? placeholder.split('-')[1]! : placeholder.replace(/\W+/g, '_'));
+// A choice list ("yes|no", "server|shared") is filled with its first choice, a range with its top.
+const sample = (placeholder: string) => (/^\w+(\|\w+)+$/.test(placeholder) ? placeholder.split('|')[0]! : /^\d+-\d+$/.test(placeholder) ? placeholder.split('-')[1]! : placeholder.replace(/\W+/g, '_'));
 
 describe('every usage /help shows parses as written', () => {
   const forms = commands.flatMap((c): { command: Command; sub: string | null; options: readonly CommandOption[] }[] =>
@@ -18,7 +19,7 @@ describe('every usage /help shows parses as written', () => {
       const line = shown
         .slice(label.length)
         .replace(/\[([^\]]*)\]/g, '$1')
-        .replace(/<([^>]*)>|(?<=:)(yes\|no)/g, (_, p: string | undefined, yn: string | undefined) => sample(p ?? yn!));
+        .replace(/<([^>]*)>|(?<=:)(\w+(?:\|\w+)+)/g, (_, p: string | undefined, choices: string | undefined) => sample(p ?? choices!));
       const input = toInput(command, `${sub ?? ''} ${line}`);
       for (const option of options) expect(input[option.name], `${option.name} in "${line}"`).not.toBeUndefined();
     });
