@@ -13,6 +13,7 @@ import { Moderation, type ModerationEvent } from './moderation/moderation.js';
 import { openStore } from './moderation/open-store.js';
 import { Pages } from './pages/pages.js';
 import { FeedPoller } from './feeds/poller.js';
+import { CorpusSync } from './shared-corpus/sync.js';
 
 export interface App {
   library: Library;
@@ -33,6 +34,8 @@ export interface Reporting {
   onModeration?: ModerationEvent;
   /** The feed poller's news: polls, failed fetches. */
   onFeeds?: ModerationEvent;
+  /** The shared corpus database's news (DATABASE_URL): seeding, outages, changes not applied. */
+  onCorpus?: ModerationEvent;
 }
 
 /**
@@ -48,10 +51,21 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
   let library: Library;
   let moderation: Moderation;
   let pages: Pages | undefined;
+  let sync: CorpusSync | undefined;
   try {
     // The core's options only: they cross to the rebuild worker, which takes no moderation callback.
-    const { onModeration, onFeeds, ...loading } = reporting;
-    library = await Library.open({ ...citedOptions(config), ...loading }, join(config.dataDir, 'removed-sources'), { serversDir: join(config.dataDir, 'servers') });
+    const { onModeration, onFeeds, onCorpus, ...loading } = reporting;
+    const serversDir = join(config.dataDir, 'servers');
+    const removedDir = join(config.dataDir, 'removed-sources');
+    let corpus = citedOptions(config);
+    if (config.databaseUrl) {
+      // PostgreSQL holds the corpus; this process's folder is a copy (shared-corpus/sync.ts).
+      const mirrorDir = join(config.dataDir, 'corpus');
+      sync = await CorpusSync.open(config.databaseUrl, { seedDir: corpus.corpusDir!, mirrorDir, serversDir, removedDir }, onCorpus);
+      corpus = citedOptions({ corpusDir: mirrorDir, dataDir: config.dataDir });
+    }
+    library = await Library.open({ ...corpus, ...loading }, removedDir, { serversDir, ...(sync ? { ledger: sync } : {}) });
+    await sync?.start(library);
     pages = new Pages(library, { keepDir: join(config.dataDir, 'pages'), fetch: { timeoutMs: config.fetchTimeoutSeconds * 1000, allowPrivate: config.allowPrivateUrls } });
     moderation = await Moderation.open(store, library, {
       corpusAdmins: [...config.corpusAdmins, ...(extra.corpusAdmins ?? [])],
@@ -60,14 +74,16 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
       configuredFeeds: config.feeds,
     });
   } catch (error) {
+    await sync?.close().catch(() => undefined);
     await pages?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }
   const feeds = new FeedPoller(moderation.feedLedger, pages, { intervalMs: config.feedPollSeconds * 1000, ...(reporting.onFeeds ? { onEvent: reporting.onFeeds } : {}) });
   moderation.onFeedsChanged = () => feeds.wake();
-  const sync = setInterval(() => void moderation.sync(), MODERATION_SYNC_MS);
-  sync.unref();
+  const moderationSync = setInterval(() => void moderation.sync(), MODERATION_SYNC_MS);
+  moderationSync.unref();
+  const corpusSync = sync;
   return {
     library,
     moderation,
@@ -76,7 +92,8 @@ export async function openApp(config: Config, reporting: Reporting, extra: { cor
     feeds,
     async close() {
       // Answer records still held for an outage are lost here: the database did not come back in time.
-      clearInterval(sync);
+      clearInterval(moderationSync);
+      await corpusSync?.close();
       library.close();
       await feeds.stop();
       await pages.close();

@@ -30,6 +30,7 @@ async function runConsole(config: Config): Promise<number> {
     onProgress: progressReporter(process.stderr, 'analysing articles'),
     onModeration: (level, message) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${message}\n`),
     onFeeds: (level, message, detail) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${feedNote(message, detail)}\n`),
+    onCorpus: (level, message) => process.stderr.write(`${level === 'info' ? 'note' : 'warning'}: ${message}\n`),
   }, { corpusAdmins: [consoleUser()] });
   app.feeds.onAdded = (article, feed) => void process.stderr.write(`note: added ${article.id} from feed #${feed.id} (${article.title ?? 'untitled'})\n`);
   app.feeds.start();
@@ -109,6 +110,7 @@ async function serve(config: Config, token: string, logger: Logger, stop: StopRe
       logger[level](detail, message);
     },
     onFeeds: (level, message, detail) => logger[level](detail, message),
+    onCorpus: (level, message, detail) => logger[level](detail, message),
     onWarning: (w) => logger.warn({ file: w.file }, w.message),
     onNote: (message) => logger.info(message),
     onProgress: (done, total) => {

@@ -50,6 +50,7 @@ const messages = {
     `Could not reach PostgreSQL at ${server} (DATABASE_URL): ${why}. Check that the server is running and accepts connections from this machine, or leave DATABASE_URL unset to use SQLite.`,
   DATABASE_REFUSED: (server: string, why: string) =>
     `PostgreSQL at ${server} (DATABASE_URL) refused to open the moderation store: ${why}. Check the user, password and database name in DATABASE_URL, and that the user may create tables.`,
+  CORPUS_DATABASE_DOWN: () => 'The corpus database cannot be reached right now, so nothing was added or removed. Try again in a few minutes; questions are still answered meanwhile.',
   DATA_DIR_UNUSABLE: (dir: string, why: string) => `The data folder ${dir} cannot be used: ${why}. Set DATA_DIR to a folder the bot may write to.`,
   STORE_FILE_UNUSABLE: (file: string, why: string, fix: string) => `The moderation store ${file} cannot be opened: ${why}. ${fix}`,
   URL_REFUSED: (url: string, why: string) => `${url} was not fetched: ${why}.`,

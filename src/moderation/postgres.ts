@@ -58,6 +58,10 @@ export function postgresDriver(connectionString: string): SqlDriver {
       // A connection whose ROLLBACK failed (timed out, or the server went away) may still be busy
       // or in the transaction: it is dropped, never handed to the next caller.
       let broken: Error | undefined;
+      // A checked-out connection has no pool listener: its socket dying (the server gone, even
+      // between being handed out and the first query) must fail the transaction, not the process.
+      const lost = (error: Error) => (broken ??= error);
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const result = await work({ query: async (sql, params = []) => (await client.query(numbered(sql), params)).rows as Row[] });
@@ -67,6 +71,7 @@ export function postgresDriver(connectionString: string): SqlDriver {
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
         throw error;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     },

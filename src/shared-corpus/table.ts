@@ -115,6 +115,12 @@ export class CorpusTable {
     return rows.map((r) => ({ scope: String(r['scope']), file: String(r['file']), sha256: String(r['sha256']), seq: Number(r['seq']) }));
   }
 
+  /** The files of `scope` with their bytes, in name order after `after`, at most `limit` (to copy a corpus in batches). */
+  async bodies(scope: string, after: string, limit = 200): Promise<{ file: string; body: Uint8Array }[]> {
+    const rows = await this.db.query('SELECT file, body FROM cited_corpus_files WHERE scope = ? AND body IS NOT NULL AND file > ? ORDER BY file LIMIT ?', [scope, after, limit]);
+    return rows.map((r) => ({ file: String(r['file']), body: r['body'] as Uint8Array }));
+  }
+
   async body(scope: string, file: string): Promise<Uint8Array | null> {
     const [row] = await this.db.query('SELECT body FROM cited_corpus_files WHERE scope = ? AND file = ?', [scope, file]);
     return (row?.['body'] as Uint8Array | null | undefined) ?? null;
