@@ -122,7 +122,7 @@ describe('the feed-polling lease', () => {
     state.silent = true;
     await until(() => !a.keeper.held, 'A gives up waiting for its renewal');
     expect(a.did).toEqual(['started', 'stopped']);
-    expect(a.log.at(-1)?.detail['err']).toMatchObject({ message: `no answer from the database within ${TTL / 6} ms` });
+    expect(a.log.at(-1)?.detail['err']).toMatchObject({ message: expect.stringMatching(/^no answer from the database within \d+ ms$/) });
     state.silent = false;
   });
 

@@ -2,7 +2,7 @@
  * Two real bot processes sharing one PostgreSQL (a private cluster of this test's own), one Discord
  * stand-in with two servers — each process runs one of two shards, so each server's events reach
  * its own process — and a news site on 127.0.0.1 whose feed both are configured to follow (FEEDS,
- * polled every second; the feed-polling lease lasts 3 s).
+ * polled every second; the feed-polling lease lasts 6 s, renewed every 2 s).
  *
  * - Exactly one process polls the feed: the one that took the lease (not the one with shard 0);
  *   killed outright, the other takes the lease over once it expires and polls on.
@@ -74,7 +74,7 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
       env: {
         FEEDS: `${site.url}/feeds/wire.rss`,
         FEED_POLL_SECONDS: '1',
-        FEED_LEASE_SECONDS: '3',
+        FEED_LEASE_SECONDS: '6',
         ALLOW_PRIVATE_URLS: 'true',
         COOLDOWN_QUESTIONS: '500',
         METRICS_PORT: String(metricsBase + shard),

@@ -5,9 +5,9 @@
  *
  * A process takes the lease when it is free or expired, renews it every third of its time to live,
  * and gives it up on shutdown. It polls only while it holds it: a renewal refused (another took
- * over), failed (the database is down) or unanswered within half a renewal period stops its
- * poller at once, well before the lease could expire in the database and another take it over;
- * it polls again once it holds the lease again. When the holder dies without giving it up, another
+ * over), failed (the database is down) or unanswered until one renewal period before the lease
+ * could run out stops its poller at once — so it has stopped before the lease expires in the
+ * database and another takes it over — and it polls again once it holds the lease again. When the holder dies without giving it up, another
  * process takes it over once it expires: within one time to live and one renewal period.
  */
 import { randomBytes } from 'node:crypto';
@@ -58,6 +58,8 @@ export class LeaseKeeper {
   readonly #options: LeaseKeeperOptions;
   readonly #onEvent: LeaseEvent;
   #state: State = 'starting';
+  /** While held: when the lease runs out at the earliest (performance.now() when the last renewal was sent, plus its time to live). */
+  #heldUntil = 0;
   #running: Promise<void> | null = null;
   readonly #stopping = new AbortController();
 
@@ -108,9 +110,15 @@ export class LeaseKeeper {
   /** One take-or-renew, and what follows from its answer. */
   async #attempt(): Promise<void> {
     let taken = false;
+    const asked = performance.now();
+    // A holder waits for the answer until one renewal period before its lease could run out, and
+    // stops without one: that period is left for its work to stop before another may take over.
+    // Not holding, it waits one renewal period.
+    const wait = this.held ? this.#heldUntil - this.#renewMs - asked : this.#renewMs;
     try {
-      // Half a renewal period at most: an answer later than that could come after the lease expired.
-      taken = (await within(this.#store.takeLease(this.#name, this.holder, this.#ttlMs), this.#renewMs / 2)) !== null;
+      taken = (await within(this.#store.takeLease(this.#name, this.holder, this.#ttlMs), wait)) !== null;
+      // The database counts the time to live from when it wrote the row, which is after `asked`.
+      if (taken) this.#heldUntil = asked + this.#ttlMs;
     } catch (error) {
       if (this.held) return this.#lose('failing', 'warn', 'lease could not be renewed: stopped here until it is held again', { err: error });
       if (this.#state !== 'failing') this.#event('warn', 'lease could not be taken: trying again', { err: error });
@@ -153,7 +161,7 @@ export class LeaseKeeper {
 /** `promise`, or a rejection once `ms` have passed without its answer (which is then ignored). */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer from the database within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new Error(`no answer from the database within ${Math.max(0, Math.round(ms))} ms`)), Math.max(0, ms));
     promise.then(
       (value) => (clearTimeout(timer), resolve(value)),
       (error: unknown) => (clearTimeout(timer), reject(error)),
