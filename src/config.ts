@@ -10,6 +10,7 @@ import { citedError } from './core/errors.js';
 import { projectRoot } from './core/paths.js';
 import type { CooldownOptions } from './discord/cooldown.js';
 import { DEFAULT_POLL_SECONDS, defaultFetchSettings } from './pages/limits.js';
+import { DEFAULT_LEASE_TTL_MS } from './feeds/lease.js';
 
 export interface Config {
   /** Folder of articles; the bundled corpus when unset. */
@@ -70,6 +71,11 @@ export interface Config {
   feeds: string[];
   /** Seconds between polls of a feed (FEED_POLL_SECONDS). */
   feedPollSeconds: number;
+  /**
+   * Seconds the feed-polling lease lasts unless renewed (FEED_LEASE_SECONDS, at least 3): it is
+   * renewed every third of it, and a process that dies holding it is replaced within about this long.
+   */
+  feedLeaseSeconds: number;
   /** Seconds a page or feed fetch may take in all (FETCH_TIMEOUT_SECONDS). */
   fetchTimeoutSeconds: number;
   /**
@@ -106,7 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const bad = (name: string, why: string) => citedError('BAD_CONFIG', name, why);
   const config: Config = { logLevel: 'info', cooldown: { limit: 5, windowSeconds: 30 }, dataDir: join(projectRoot(), 'data'), discordRequestsPerSecond: 50, shutdownTimeoutMs: 10_000, corpusAdmins: [],
-    feeds: [], feedPollSeconds: DEFAULT_POLL_SECONDS, fetchTimeoutSeconds: defaultFetchSettings.timeoutMs / 1000, allowPrivateUrls: false };
+    feeds: [], feedPollSeconds: DEFAULT_POLL_SECONDS, feedLeaseSeconds: DEFAULT_LEASE_TTL_MS / 1000, fetchTimeoutSeconds: defaultFetchSettings.timeoutMs / 1000, allowPrivateUrls: false };
 
   const corpus = read('CORPUS_DIR');
   if (corpus) config.corpusDir = corpus;
@@ -177,6 +183,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   config.feedPollSeconds = positive('FEED_POLL_SECONDS', DEFAULT_POLL_SECONDS);
+  config.feedLeaseSeconds = positive('FEED_LEASE_SECONDS', DEFAULT_LEASE_TTL_MS / 1000);
+  if (config.feedLeaseSeconds < 3) throw bad('FEED_LEASE_SECONDS', `is ${config.feedLeaseSeconds}; give 3 or more (the lease is renewed every third of it)`);
   config.fetchTimeoutSeconds = positive('FETCH_TIMEOUT_SECONDS', defaultFetchSettings.timeoutMs / 1000);
   const allow = read('ALLOW_PRIVATE_URLS');
   if (allow !== undefined) {

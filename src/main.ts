@@ -10,6 +10,7 @@ import { progressReporter } from './console/progress.js';
 import { createLogger, type Logger } from './logger.js';
 import { startBot, type Bot } from './discord/bot.js';
 import { announcer } from './discord/announce.js';
+import { pollFeedsWhileLeased } from './feeds/lease.js';
 import { isCitedError } from './core/errors.js';
 import { exitDeadline, listenForStop, type StopRequest } from './shutdown.js';
 import { collectProcessMetrics, databaseErrors, labelShard, readFrom, registry } from './metrics/metrics.js';
@@ -47,15 +48,6 @@ function feedNote(message: string, detail: Record<string, unknown>): string {
   const feed = detail['feed'] !== undefined ? ` #${String(detail['feed'])} ${String(detail['url'] ?? '')}` : '';
   const what = detail['outcome'] ?? (typeof detail['err'] === 'string' ? detail['err'] : detail['err'] instanceof Error ? detail['err'].message : '');
   return `${message}${feed}${what ? `: ${String(what)}` : ''}`;
-}
-
-/**
- * Whether this process polls the feeds: only one may, or sharded processes would add every item
- * once each. discord.js's ShardingManager gives each process its shard ids in SHARDS; shard 0 polls.
- */
-function pollsFeeds(): boolean {
-  const shards = process.env['SHARDS'];
-  return shards === undefined || shards.split(',').map((s) => s.trim()).includes('0');
 }
 
 async function runBot(config: Config, token: string): Promise<number> {
@@ -136,8 +128,12 @@ async function serve(config: Config, token: string, logger: Logger, stop: StopRe
   });
   serving.bot = bot;
   if (config.announceChannelId) app.feeds.onAdded = announcer(bot.client, config.announceChannelId);
-  if (pollsFeeds()) app.feeds.start();
-  await Promise.race([stop.requested, bot.lost]).finally(() => bot.stop());
+  // One poller among every process sharing the moderation database (shards, machines): the holder
+  // of the feed-polling lease, which it gives up on the way out so another takes over at once.
+  const feedLease = pollFeedsWhileLeased(app.feeds, app.moderation.leases, { ttlMs: config.feedLeaseSeconds * 1000, onEvent: (level, message, detail) => logger[level](detail, message) });
+  readFrom({ feedLeaseHeld: () => feedLease.held });
+  feedLease.start();
+  await Promise.race([stop.requested, bot.lost]).finally(() => Promise.all([bot.stop(), feedLease.stop()]));
 }
 
 /**

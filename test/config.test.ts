@@ -20,21 +20,22 @@ describe('CORPUS_ADMINS', () => {
 });
 
 describe('pages and feeds', () => {
-  it('has safe defaults: no feeds, a poll every 15 minutes, a 15-second fetch deadline, private addresses refused, no announcements', () => {
+  it('has safe defaults: no feeds, a poll every 15 minutes, a 30-second feed-polling lease, a 15-second fetch deadline, private addresses refused, no announcements', () => {
     const config = readConfig({});
-    expect(config).toMatchObject({ feeds: [], feedPollSeconds: 900, fetchTimeoutSeconds: 15, allowPrivateUrls: false });
+    expect(config).toMatchObject({ feeds: [], feedPollSeconds: 900, feedLeaseSeconds: 30, fetchTimeoutSeconds: 15, allowPrivateUrls: false });
     expect(config.announceChannelId).toBeUndefined();
   });
 
   it('reads FEEDS separated by commas or spaces, once each, and the other settings', () => {
-    const config = readConfig({ FEEDS: 'https://a.example/rss, https://b.example/atom.xml\nhttps://a.example/rss', FEED_POLL_SECONDS: '300', FETCH_TIMEOUT_SECONDS: '5', ALLOW_PRIVATE_URLS: 'true', ANNOUNCE_CHANNEL_ID: '300000000000000004' });
-    expect(config).toMatchObject({ feeds: ['https://a.example/rss', 'https://b.example/atom.xml'], feedPollSeconds: 300, fetchTimeoutSeconds: 5, allowPrivateUrls: true, announceChannelId: '300000000000000004' });
+    const config = readConfig({ FEEDS: 'https://a.example/rss, https://b.example/atom.xml\nhttps://a.example/rss', FEED_POLL_SECONDS: '300', FEED_LEASE_SECONDS: '12', FETCH_TIMEOUT_SECONDS: '5', ALLOW_PRIVATE_URLS: 'true', ANNOUNCE_CHANNEL_ID: '300000000000000004' });
+    expect(config).toMatchObject({ feeds: ['https://a.example/rss', 'https://b.example/atom.xml'], feedPollSeconds: 300, feedLeaseSeconds: 12, fetchTimeoutSeconds: 5, allowPrivateUrls: true, announceChannelId: '300000000000000004' });
   });
 
   it('stops start-up on a feed that is not a web address, or a value that is not one', () => {
     expect(() => readConfig({ FEEDS: 'https://a.example/rss ftp://b.example/feed' })).toThrow('Configuration FEEDS: "ftp://b.example/feed" is not an http:// or https:// address (list feed addresses separated by commas or spaces).');
     expect(() => readConfig({ ALLOW_PRIVATE_URLS: 'sometimes' })).toThrow('Configuration ALLOW_PRIVATE_URLS: "sometimes" is not true or false.');
     expect(() => readConfig({ FEED_POLL_SECONDS: '0' })).toThrow('Configuration FEED_POLL_SECONDS: "0" is not a positive whole number.');
+    expect(() => readConfig({ FEED_LEASE_SECONDS: '2' })).toThrow('Configuration FEED_LEASE_SECONDS: is 2; give 3 or more (the lease is renewed every third of it).');
     expect(() => readConfig({ ANNOUNCE_CHANNEL_ID: '#news' })).toThrow(/Configuration ANNOUNCE_CHANNEL_ID: "#news" is not a Discord id/);
   });
 });

@@ -245,6 +245,58 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       await store.close();
     });
 
+    it('gives a lease to one holder at a time: taken when free, renewed by its holder, taken over once it expires', async () => {
+      const store = await open();
+      expect(await store.takeLease('feed-poller', 'A', 30_000, 1_000)).toEqual({ name: 'feed-poller', holder: 'A', expiresAt: 31_000 });
+      expect(await store.takeLease('feed-poller', 'B', 30_000, 2_000)).toBe(null);
+      expect(await store.lease('feed-poller', 2_000)).toEqual({ name: 'feed-poller', holder: 'A', expiresAt: 31_000 });
+      expect(await store.takeLease('feed-poller', 'A', 30_000, 11_000)).toEqual({ name: 'feed-poller', holder: 'A', expiresAt: 41_000 });
+      expect(await store.takeLease('feed-poller', 'B', 30_000, 40_999)).toBe(null);
+      // Expired: the next to ask takes it over, and the old holder's renewal is refused.
+      expect(await store.lease('feed-poller', 41_000)).toBe(null);
+      expect(await store.takeLease('feed-poller', 'B', 30_000, 41_000)).toEqual({ name: 'feed-poller', holder: 'B', expiresAt: 71_000 });
+      expect(await store.takeLease('feed-poller', 'A', 30_000, 42_000)).toBe(null);
+      expect(await store.lease('feed-poller', 42_000)).toMatchObject({ holder: 'B' });
+      // Each name is a lease of its own.
+      expect(await store.takeLease('other-job', 'A', 30_000, 42_000)).toMatchObject({ holder: 'A' });
+      await store.close();
+    });
+
+    it('frees a released lease at once; a release by anyone else changes nothing', async () => {
+      const store = await open();
+      await store.takeLease('feed-poller', 'A', 30_000, 1_000);
+      expect(await store.releaseLease('feed-poller', 'B')).toBe(false);
+      expect(await store.lease('feed-poller', 2_000)).toMatchObject({ holder: 'A' });
+      expect(await store.releaseLease('feed-poller', 'A')).toBe(true);
+      expect(await store.lease('feed-poller', 2_000)).toBe(null);
+      expect(await store.releaseLease('feed-poller', 'A')).toBe(false);
+      expect(await store.takeLease('feed-poller', 'B', 30_000, 2_000)).toMatchObject({ holder: 'B', expiresAt: 32_000 });
+      await store.close();
+    });
+
+    it('reads lease time on the database\'s clock: a lease of no time is free at once, one of a minute is not', async () => {
+      const store = await open();
+      expect(await store.takeLease('feed-poller', 'A', 0)).toMatchObject({ holder: 'A' });
+      expect(await store.lease('feed-poller')).toBe(null);
+      const taken = await store.takeLease('feed-poller', 'B', 60_000);
+      expect(taken).toMatchObject({ holder: 'B' });
+      expect(await store.takeLease('feed-poller', 'A', 60_000)).toBe(null);
+      expect(await store.lease('feed-poller')).toEqual(taken);
+      await store.close();
+    });
+
+    it('gives a free lease to exactly one of the processes asking for it at the same moment', async () => {
+      const first = await open();
+      const second = await reopen();
+      const holders = Array.from({ length: 8 }, (_, i) => `process-${i}`);
+      const results = await Promise.all(holders.map((holder, i) => (i % 2 === 0 ? first : second).takeLease('feed-poller', holder, 60_000)));
+      const winners = results.filter((lease) => lease !== null);
+      expect(winners).toHaveLength(1);
+      expect(await second.lease('feed-poller')).toEqual(winners[0]);
+      await first.close();
+      await second.close();
+    });
+
     it('keeps every record across a restart', async () => {
       const store = await open();
       await store.recordAnswer(answer('m7', 'g7'));

@@ -36,6 +36,17 @@ if (postgresUrl) {
     },
     () => openStore({ databaseUrl: withSchema(current), sqliteFile: '' }),
   );
+  describe('PostgreSQL moderation store, several processes starting at once', () => {
+    it('migrates a fresh database once, with every process up (none fails on a table the other just made)', async () => {
+      const schema = `cited_test_${randomUUID().replace(/-/g, '')}`;
+      schemas.push(schema);
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ databaseUrl: withSchema(schema), sqliteFile: '' })));
+      const versions = await admin.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
+      for (const store of stores) await store.close();
+    });
+  });
   afterAll(async () => {
     for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await admin.end();

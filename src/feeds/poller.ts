@@ -65,9 +65,11 @@ export class FeedPoller {
     this.#onEvent = options.onEvent ?? (() => undefined);
   }
 
-  /** Starts polling in the background (once). */
+  /** Starts polling in the background; again after a stop (the feed lease comes and goes: feeds/lease.ts). */
   start(): void {
-    this.#running ??= this.#loop();
+    if (this.#running) return;
+    if (this.#stopping.signal.aborted) this.#stopping = new AbortController();
+    this.#running = this.#loop();
   }
 
   /** Polls what is due now instead of sleeping on (a feed was just followed). */
@@ -81,6 +83,7 @@ export class FeedPoller {
     this.#stopping.abort(new Error('the feed poller is stopping'));
     this.#wake?.();
     await this.#running;
+    this.#running = null;
   }
 
   /** One round: every followed feed that is due is polled. Returns when the next one is due. */

@@ -113,6 +113,8 @@ export interface Readings {
   inFlight?: () => number;
   /** The index in use: quotable sentences and segments searched (1 after a build or a merge). */
   index?: () => { sentences: number; segments: number };
+  /** Whether this process holds the feed-polling lease, and so polls the feeds (`src/feeds/lease.ts`). */
+  feedLeaseHeld?: () => boolean;
 }
 
 const readings: Readings = {};
@@ -154,6 +156,15 @@ new Gauge({
   registers: [registry],
   collect() {
     this.set(readings.index?.().segments ?? 0);
+  },
+});
+
+new Gauge({
+  name: 'cited_feed_lease_held',
+  help: 'Whether this process holds the feed-polling lease and polls the feeds (1) or not (0): across every process sharing the database, one at most.',
+  registers: [registry],
+  collect() {
+    this.set(readings.feedLeaseHeld?.() ? 1 : 0);
   },
 });
 

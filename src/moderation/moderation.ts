@@ -24,6 +24,7 @@ import { citedError, isCitedError } from '../core/errors.js';
 import type { Library } from '../library.js';
 import type { Pages } from '../pages/pages.js';
 import type { FeedLedger } from '../feeds/poller.js';
+import type { LeaseStore } from '../feeds/lease.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { isOutage } from './outage.js';
 import { LOCAL_PREFIX } from '../corpus/load.js';
@@ -426,6 +427,15 @@ export class Moderation {
         if (article) await this.#auditAdd(article, { guildId: feed.guildId, userId: `feed:${feed.id}` }, record.url ?? feed.url);
       },
     };
+  }
+
+  /**
+   * The store's leases, for work one process among all sharing the database must do alone
+   * (feeds/lease.ts). Errors come as they are: the lease keeper decides what an outage means.
+   */
+  get leases(): LeaseStore {
+    const store = this.#store;
+    return { takeLease: (...args) => store.takeLease(...args), releaseLease: (...args) => store.releaseLease(...args), lease: (...args) => store.lease(...args) };
   }
 
   // --- Rights ----------------------------------------------------------------------------

@@ -3,8 +3,9 @@
  * query are written once here; `sqlite.ts` and `postgres.ts` only say how to run a statement and a
  * transaction. SQL uses `?` placeholders (PostgreSQL's driver turns them into $1, $2…).
  */
-import type { Actor, AnswerRecord, AuditEntry, Feed, FeedItemOutcome, FeedItemRecord, FeedPoll, Gap, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
+import type { Actor, AnswerRecord, AuditEntry, Feed, FeedItemOutcome, FeedItemRecord, FeedPoll, Gap, Lease, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
 import { gapKey } from './store.js';
+import { SqlLeaseQueries } from './sql-leases.js';
 
 export type Row = Record<string, unknown>;
 
@@ -60,8 +61,19 @@ function migrations(dialect: SqlDriver['dialect']): string[][] {
         article_id TEXT, detail TEXT, attempts INTEGER NOT NULL, retry INTEGER NOT NULL, at ${time} NOT NULL,
         PRIMARY KEY (feed_id, item_key))`,
     ],
+    // 3: leases, so that one process among all sharing the database polls the feeds (sql-leases.ts).
+    [`CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at ${time} NOT NULL)`],
   ];
 }
+
+/**
+ * Any constant, the same in every Cited process: the PostgreSQL advisory lock that makes processes
+ * starting at once against one database migrate it one after the other. Without it both see the
+ * same version and apply the same migration; the second fails (a table or type that exists) and
+ * that process does not start.
+ */
+const MIGRATION_LOCK = 0x43697465; // "Cite"
+
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -71,8 +83,20 @@ const parse = (v: unknown): unknown => (v === null || v === undefined ? null : J
 
 export class SqlModerationStore implements ModerationStore {
   readonly #feeds: SqlFeedQueries;
+  readonly #leases: SqlLeaseQueries;
   constructor(private readonly db: SqlDriver) {
     this.#feeds = new SqlFeedQueries(db);
+    this.#leases = new SqlLeaseQueries(db);
+  }
+
+  takeLease(name: string, holder: string, ttlMs: number, at?: number): Promise<Lease | null> {
+    return this.#leases.takeLease(name, holder, ttlMs, at);
+  }
+  releaseLease(name: string, holder: string): Promise<boolean> {
+    return this.#leases.releaseLease(name, holder);
+  }
+  lease(name: string, at?: number): Promise<Lease | null> {
+    return this.#leases.lease(name, at);
   }
 
   followFeed(url: string, title: string | null, actor: Actor): Promise<{ feed: Feed; created: boolean }> {
@@ -99,6 +123,8 @@ export class SqlModerationStore implements ModerationStore {
 
   async migrate(): Promise<void> {
     await this.db.transaction(async (tx) => {
+      // SQLite's BEGIN IMMEDIATE already lets one writer in at a time; PostgreSQL needs the lock.
+      if (this.db.dialect === 'postgres') await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       await tx.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
       const [row] = await tx.query('SELECT MAX(version) AS version FROM schema_version');
       const applied = num(row?.['version']);

@@ -152,6 +152,18 @@ export interface FeedPoll {
   nextPollAt: number;
 }
 
+/**
+ * A named lease: one holder at a time, until it expires unless renewed. Processes sharing the
+ * database use it for work only one of them may do (polling the feeds: feeds/lease.ts).
+ */
+export interface Lease {
+  name: string;
+  /** Who holds it: a process's own name (host, pid and a random part). */
+  holder: string;
+  /** When it lapses unless renewed, in milliseconds since the epoch on the database's clock. */
+  expiresAt: number;
+}
+
 /** Who does something, and why (written to the audit log with the action). */
 export interface Actor {
   guildId: string;
@@ -218,6 +230,18 @@ export interface ModerationStore {
   feedItems(url: string, keys: readonly string[]): Promise<FeedItemRecord[]>;
   /** Records what became of an item (replacing an earlier record of it under this feed). */
   recordFeedItem(item: FeedItemRecord): Promise<void>;
+
+  /**
+   * Takes lease `name` for `holder` for `ttlMs` when nobody holds it or its holder let it expire,
+   * or renews it when `holder` holds it already; returns it then, or null while another holds it.
+   * Atomic: of processes asking at the same moment, one gets it. Time is the database's clock, one
+   * clock for every machine (`at` stands in for it in tests).
+   */
+  takeLease(name: string, holder: string, ttlMs: number, at?: number): Promise<Lease | null>;
+  /** Gives the lease up, so another may take it at once; false when `holder` did not hold it. */
+  releaseLease(name: string, holder: string): Promise<boolean>;
+  /** The lease as it stands; null when nobody holds it or it has expired. */
+  lease(name: string, at?: number): Promise<Lease | null>;
 }
 
 /** Questions are counted together when they differ only in case, spacing and end punctuation. */

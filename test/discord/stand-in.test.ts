@@ -476,6 +476,11 @@ describe('the stand-in with several shards', () => {
       const again = Promise.race(clients.map((client, shard) => nextInteraction(client).then(() => shard)));
       discord.interaction(discord.chatInput('ask', [], { guildId: second }));
       expect(await again).toBe(1);
+
+      // Told which shard: a guild's interaction goes there instead, with its guild as sent.
+      const moved = Promise.race(clients.map((client, shard) => nextInteraction(client).then((interaction) => ({ shard, guildId: interaction.guildId }))));
+      discord.interaction(discord.chatInput('ask', [], { guildId: first, shard: 1 }));
+      expect(await moved).toEqual({ shard: 1, guildId: first });
     } finally {
       await Promise.all(clients.map((client) => client.destroy()));
       await discord.stop();

@@ -17,8 +17,8 @@
  * Shards: each IDENTIFY's `shard: [id, count]` opens that shard's own session (READY echoes
  * the pair and lists only the shard's guilds), so several shard processes can share one
  * stand-in. Dispatches go where Discord sends them: a guild's events to shard
- * `(guild_id >> 22) % count`, everything else (DMs) to shard 0. `identified` records
- * every IDENTIFY payload.
+ * `(guild_id >> 22) % count`, everything else (DMs) to shard 0 — or, for an interaction sent with
+ * `{ shard }`, to that shard. `identified` records every IDENTIFY payload.
  *
  * What it is not: a Discord. One session per shard id, no permissions
  * checks, no real rate limits (only the ones you inject with `failNext`), no
@@ -173,6 +173,11 @@ export interface InteractionExtras {
   dm?: boolean;
   guildId?: string;
   channelId?: string;
+  /**
+   * Deliver it to this shard's session, whatever shard its guild falls in: as when a server's events
+   * move to another process (the bot re-sharded), for tests of processes that share a database.
+   */
+  shard?: number;
 }
 
 export interface MessageExtras {
@@ -209,7 +214,8 @@ export interface DiscordStandIn {
   /** Every message the stand-in knows (sent by the bot or dispatched), by id. */
   messages: Map<string, Json>;
 
-  dispatch(type: string, data: unknown): void;
+  /** Sends a dispatch where Discord would (its guild's shard), or to `shard` when given. */
+  dispatch(type: string, data: unknown, shard?: number): void;
   interaction(data: Partial<InteractionPayload>, extras?: InteractionExtras): string;
   chatInput(name: string, options?: CommandOption[], extras?: InteractionExtras): Partial<InteractionPayload>;
   autocomplete(name: string, options: CommandOption[], extras?: InteractionExtras): Partial<InteractionPayload>;
@@ -964,7 +970,7 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
       original: null,
       followUps: new Map(),
     });
-    dispatch('INTERACTION_CREATE', payload);
+    dispatch('INTERACTION_CREATE', payload, extras.shard);
     return id;
   }
 
@@ -1417,9 +1423,9 @@ export async function startDiscordStandIn(options: StandInOptions = {}): Promise
   // -------------------------------------------------------------------------
   // Public API
 
-  function dispatch(type: string, data: unknown): void {
+  function dispatch(type: string, data: unknown, to?: number): void {
     const d = (data ?? {}) as Json;
-    const shard = shardOf(d['guild_id'] ?? (/^GUILD_(CREATE|UPDATE|DELETE)$/.test(type) ? d['id'] : undefined));
+    const shard = to ?? shardOf(d['guild_id'] ?? (/^GUILD_(CREATE|UPDATE|DELETE)$/.test(type) ? d['id'] : undefined));
     const session = sessions.get(shard);
     if (session?.ws && session.ws.readyState === WebSocket.OPEN) sendDispatch(session, session.ws, type, data);
     else pending.set(shard, [...(pending.get(shard) ?? []), { t: type, d: data }]);
