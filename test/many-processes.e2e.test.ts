@@ -8,10 +8,14 @@
  *   killed outright, the other takes the lease over once it expires and polls on.
  * - A suppression made by a moderator through one process applies to the answers the other gives
  *   in that server, once the other has reloaded the suppressions (every 5 s, MODERATION_SYNC_MS).
+ * - One corpus for both (PostgreSQL holds it): the feed's article, added once by the poller, is
+ *   quoted by both; an article added or removed through one process is quoted, or no longer quoted,
+ *   by the other within 5 s; a server's own article reaches the other process for that server only;
+ *   a process that was down has what changed meanwhile once it is back.
  * - PostgreSQL stopped and started again under both: answers given meanwhile are recorded once it
- *   is back, moderation works through each process, and one process holds the lease again.
+ *   is back, moderation works through each process, one process holds the lease again, and the
+ *   corpus changes again across processes.
  */
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readInert } from '../src/discord/escape.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
@@ -44,6 +48,16 @@ type Server = (typeof servers)[number];
 let counter = 0;
 const person = (): Json => ({ id: String(470000000000000000n + BigInt(++counter)), username: `p${counter}`, discriminator: '0', avatar: null, global_name: null });
 const moderator = person();
+/** Within this long of its change, an article is quoted (or no longer quoted) by the other process (issue 18). */
+const PROPAGATION_MS = 5_000;
+/** Questions each story's article answers, and nothing else in the corpus does. */
+const ABOUT = {
+  rail: 'When did the rail link between Kyiv and Odesa reopen?',
+  bridge: 'What can the pontoon bridge across the Inhulets carry?',
+  grain: 'How many cargo ships were waiting at anchor off Odesa?',
+  power: 'How many heating points did the Kharkiv city council open?',
+  dam: 'How low did the water in the Dnipro reservoir fall?',
+} as const;
 const member = (user: Json, permissions = '0') => ({ user, roles: [], permissions, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, nick: null, avatar: null, pending: false, premium_since: null, communication_disabled_until: null });
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
@@ -77,6 +91,7 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
         FEED_LEASE_SECONDS: '6',
         ALLOW_PRIVATE_URLS: 'true',
         COOLDOWN_QUESTIONS: '500',
+        CORPUS_ADMINS: String(moderator['id']),
         METRICS_PORT: String(metricsBase + shard),
       },
     });
@@ -86,23 +101,51 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
   const leaseHolder = async () => (await cluster.query<{ holder: string }>(`SELECT holder FROM leases WHERE name = 'feed-poller'`))[0]?.holder;
   const holderOf = (bot: BotProcess) => expect.stringContaining(`/${bot.pid}/`);
   const polls = (bot: BotProcess) => bot.logged('feed polled').length;
-  const articleFiles = (bot: BotProcess, slug: string) => readdirSync(bot.corpusDir).filter((f) => f.includes(slug));
+  /** The shared corpus's files in the database (live ones, not removed) whose name holds `slug`. */
+  const corpusRows = async (slug: string, scope = '') =>
+    (await cluster.query<{ file: string }>('SELECT file FROM cited_corpus_files WHERE scope = $1 AND body IS NOT NULL AND file LIKE $2', [scope, `%${slug}%`])).map((r) => r.file);
+  const storyUrl = (story: { slug: string }) => `${site.url}/news/${story.slug}`;
 
   const callbackOf = (id: string) => (c: RestCall) => c.method === 'POST' && c.path.startsWith(`/interactions/${id}/`) && c.status < 300;
   const handledBy = (bot: BotProcess, id: string) => bot.waitFor(new RegExp(`"interaction":"${id}"[^\\n]*"msg":"interaction handled"`), 30_000);
 
-  /** The answer message to QUESTION asked in `server`; `by` handles it (with `shard`, the stand-in sends it there). */
-  async function ask(server: Server, by: BotProcess, shard?: number): Promise<Json> {
-    const user = person();
-    const extras = { guildId: server.id, channelId: server.channel, user, ...(shard !== undefined ? { shard } : {}) };
-    const payload = discord.chatInput('ask', [{ name: 'question', type: STRING, value: QUESTION }], extras);
-    const id = discord.interaction({ ...payload, member: member(user) }, extras);
+  /** The message interaction `id` ended with: its reply, or the edit of its deferred reply. */
+  async function replyTo(id: string, by: BotProcess): Promise<Json> {
     const call = await discord.waitForCall(callbackOf(id), 30_000);
     await handledBy(by, id);
-    if (call.body['type'] === 4) return (call.response as Json)['resource']['message'] as Json;
+    if (call.body['type'] === 4) return ((call.response as Json)?.['resource']?.['message'] as Json | undefined) ?? (call.body['data'] as Json);
     const token = discord.tokenOf(id);
     return (await discord.waitForCall((c) => c.method === 'PATCH' && c.path.includes(`/${token}/`) && c.status < 300, 30_000)).response as Json;
   }
+
+  /** The answer message to `question` asked in `server`; `by` handles it (with `shard`, the stand-in sends it there). */
+  async function ask(server: Server, by: BotProcess, shard?: number, question: string = QUESTION): Promise<Json> {
+    const user = person();
+    const extras = { guildId: server.id, channelId: server.channel, user, ...(shard !== undefined ? { shard } : {}) };
+    const payload = discord.chatInput('ask', [{ name: 'question', type: STRING, value: question }], extras);
+    const id = discord.interaction({ ...payload, member: member(user) }, extras);
+    return replyTo(id, by);
+  }
+  /** Whether `by`, asked about `story` in `server`, cites the story's page. */
+  const quotes = async (by: BotProcess, server: Server, story: keyof typeof ABOUT, shard?: number) =>
+    cites(await ask(server, by, shard, ABOUT[story])).includes(storyUrl(stories[story]));
+
+  /** /sources add|remove by the moderator (a corpus admin) in `server`; what the moderator is shown. */
+  async function sources(server: Server, by: BotProcess, sub: 'add' | 'remove', options: { name: string; type: number; value: string }[]): Promise<string> {
+    const extras = { guildId: server.id, channelId: server.channel, user: moderator };
+    const payload = discord.chatInput('sources', [{ name: sub, type: 1, options }], extras);
+    const id = discord.interaction({ ...payload, member: member(moderator, MANAGE_MESSAGES) }, extras);
+    return readInert(String((await replyTo(id, by))['content'] ?? ''));
+  }
+  /** Adds the story's page through `by`; the new article's id. */
+  async function addStory(server: Server, by: BotProcess, story: { slug: string }, library?: 'server' | 'shared'): Promise<string> {
+    const said = await sources(server, by, 'add', [{ name: 'url', type: STRING, value: storyUrl(story) }, ...(library ? [{ name: 'library', type: STRING, value: library }] : [])]);
+    const id = /^Added (\S+) /.exec(said)?.[1];
+    if (!id) throw new Error(`not added: ${said}`);
+    return id;
+  }
+  /** Resolves once `check` holds, failing if it does not within PROPAGATION_MS. */
+  const propagates = (check: () => Promise<boolean>, what: string) => until(check, what, PROPAGATION_MS);
   /** The addresses of the articles an answer cites (its Sources field links each). */
   const cites = (message: Json) => (((message['embeds'] as Json[])[0]!['fields'] as Json[] | undefined) ?? []).flatMap((f) => [...String(f['value']).matchAll(/\]\((https?:\/\/[^)\s]+)\)/g)].map((m) => m[1]!));
 
@@ -145,9 +188,10 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
     expect(polls(one())).toBe(0);
     expect(await leaseHolder()).toEqual(holderOf(two()));
     expect([await leaseHeld(one()), await leaseHeld(two())]).toEqual([0, 1]);
-    // The feed's article was added once, by the holder, to its corpus.
-    expect(articleFiles(two(), stories.rail.slug)).toHaveLength(1);
-    expect(articleFiles(one(), stories.rail.slug)).toEqual([]);
+    // The feed's article was added once, by the holder, to the corpus both share, and both quote it.
+    expect(await corpusRows(stories.rail.slug)).toHaveLength(1);
+    await propagates(() => quotes(one(), servers[0], 'rail'), 'process one quotes the article process two took from the feed');
+    expect(await quotes(two(), servers[1], 'rail')).toBe(true);
 
     await two().kill();
     site.setFeed('wire.rss', 'Wire', [{ story: stories.bridge, fullText: true }, { story: stories.rail }]);
@@ -156,13 +200,17 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
     expect(await leaseHeld(one())).toBe(1);
     // It polls on from where the killed one left off: the new item is added, the one taken before is not taken again.
     await one().waitFor(/"outcome":"1 new item: 1 added[^\n]*"msg":"feed polled"/, 30_000);
-    expect(articleFiles(one(), stories.bridge.slug)).toHaveLength(1);
-    expect(articleFiles(one(), stories.rail.slug)).toEqual([]);
+    expect(await corpusRows(stories.bridge.slug)).toHaveLength(1);
+    expect(await corpusRows(stories.rail.slug)).toHaveLength(1);
+    expect(await quotes(one(), servers[0], 'bridge')).toBe(true);
 
-    // Started again, process two finds the lease held and leaves the feeds alone.
+    // Started again, process two finds the lease held and leaves the feeds alone; it has the
+    // article added while it was down (caught up at start, not taken from the feed again).
     bots.two = await startBot('two', two());
     await two().waitFor(/"msg":"feed polling lease held by another process"/, 30_000);
     expect(await leaseHeld(two())).toBe(0);
+    expect(await quotes(two(), servers[1], 'bridge')).toBe(true);
+    expect(polls(two())).toBe(0);
   }, 180_000);
 
   it('applies a suppression made through one process to the answers the other gives in that server', async () => {
@@ -174,6 +222,32 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
     await until(async () => !cites(await ask(servers[0], two(), 1)).includes(CITED_URL), 'process two applies the suppression');
     // In server 1 only: server 2's answers still cite the article.
     expect(cites(await ask(servers[1], two()))).toContain(CITED_URL);
+  }, 120_000);
+
+  it('quotes an article added through the other process within 5 s, and stops within 5 s of its removal', async () => {
+    expect(await quotes(two(), servers[1], 'grain')).toBe(false);
+    const id = await addStory(servers[0], one(), stories.grain);
+    expect(await quotes(one(), servers[0], 'grain')).toBe(true);
+    await propagates(() => quotes(two(), servers[1], 'grain'), 'process two quotes the article added through process one');
+    expect(await corpusRows(stories.grain.slug)).toHaveLength(1);
+
+    expect(await sources(servers[1], two(), 'remove', [{ name: 'id', type: STRING, value: id }])).toMatch(new RegExp(`Removed ${id}`));
+    expect(await quotes(two(), servers[1], 'grain')).toBe(false);
+    await propagates(async () => !(await quotes(one(), servers[0], 'grain')), 'process one stops quoting the article removed through process two');
+    expect(await corpusRows(stories.grain.slug)).toEqual([]);
+  }, 120_000);
+
+  it("quotes a server's own article in that server through either process, and never in the other server", async () => {
+    const id = await addStory(servers[0], one(), stories.power, 'server');
+    expect(id).toMatch(/^local\./);
+    expect(await quotes(one(), servers[0], 'power')).toBe(true);
+    // Server 1's questions sent to process two (as after a re-shard) are answered with it, from its copy.
+    await propagates(() => quotes(two(), servers[0], 'power', 1), "process two quotes server 1's own article in server 1");
+    expect(await corpusRows(stories.power.slug, servers[0].id)).toHaveLength(1);
+    expect(await corpusRows(stories.power.slug)).toEqual([]);
+    // Server 2, through either process: never.
+    expect(await quotes(two(), servers[1], 'power')).toBe(false);
+    expect(await quotes(one(), servers[1], 'power', 0)).toBe(false);
   }, 120_000);
 
   it('recovers from a PostgreSQL restart: answers given meanwhile are recorded, moderation works through each process, one holds the lease again', async () => {
@@ -201,6 +275,10 @@ describe.skipIf(!installed)('two bot processes sharing one PostgreSQL', () => {
     expect(await leaseHolder()).toEqual(holderOf(polling));
     const since = polls(polling);
     await until(() => polls(polling) > since, 'the holder polls again');
+
+    // The corpus changes across processes again: the listeners reconnected.
+    await addStory(servers[1], two(), stories.dam);
+    await propagates(() => quotes(one(), servers[0], 'dam'), 'process one quotes the article added through process two after the restart');
   }, 120_000);
 });
 
