@@ -9,7 +9,7 @@
  * test/many-processes.e2e.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,9 +45,12 @@ describe.skipIf(!postgresUrl)('one corpus for every process, through PostgreSQL'
   const seed = tempCorpus({}, true);
   const apps: App[] = [];
 
+  /** What the apps said about the corpus (CorpusSync's events), as "level: message". */
+  const said: { level: string; message: string; detail: Record<string, unknown> }[] = [];
+
   async function open(dataDir = freshDir('cited-data-')): Promise<App> {
     const config = readConfig({ DATA_DIR: dataDir, DATABASE_URL: url, CORPUS_DIR: seed, CORPUS_ADMINS: ADMIN });
-    const app = await openApp(config, { onWarning: () => undefined });
+    const app = await openApp(config, { onWarning: () => undefined, onCorpus: (level, message, detail) => said.push({ level, message, detail: detail as Record<string, unknown> }) });
     apps.push(app);
     return app;
   }
@@ -144,5 +147,18 @@ describe.skipIf(!postgresUrl)('one corpus for every process, through PostgreSQL'
     // The other process's listener was cut too: it reconnects and catches up.
     await until(() => two.library.current.article('after') !== undefined, 10_000);
     expect(quotes(two, A, 'Why were the ferries to Helsinki cancelled?')).toContain('Ferries to Helsinki were cancelled');
+  });
+
+  it('says at start which files in the corpus folder the database never had (they are not read), and keeps quiet about removed ones', async () => {
+    const removed = one.library.current.articles.find((a) => !a.id.startsWith('local.') && readdirSync(seed).includes(a.file))!;
+    await one.moderation.removeSource(removed.id, admin);
+    writeFileSync(join(seed, 'dropped-in.txt'), 'Divers recovered a second anchor from the canal on Sunday.\n');
+    said.length = 0;
+    const four = await open();
+    const warned = said.filter((e) => e.level === 'warn' && /not in the shared corpus database/.test(e.message));
+    expect(warned).toHaveLength(1);
+    expect(warned[0]!.detail).toMatchObject({ files: 1, examples: ['dropped-in.txt'], folder: seed });
+    expect(four.library.current.article('dropped-in')).toBeUndefined();
+    expect(four.library.current.article(removed.id)).toBeUndefined();
   });
 });

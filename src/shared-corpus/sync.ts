@@ -71,6 +71,7 @@ export class CorpusSync implements CorpusLedger {
     try {
       const { seeded } = await table.setUp(() => filesOf(folders.seedDir));
       if (seeded > 0) onEvent('info', 'the shared corpus database was empty: seeded from the corpus folder', { files: seeded, from: folders.seedDir });
+      else await warnOfUnseeded(table, folders.seedDir, onEvent);
       // Taken before the folders are copied: a change made meanwhile is applied again, never missed.
       const last = await table.lastSeq();
       await fillIfEmpty(table, folders);
@@ -216,6 +217,19 @@ function regularFiles(dir: string): string[] {
 
 function filesOf(dir: string): { file: string; bytes: Uint8Array }[] {
   return regularFiles(dir).map((file) => ({ file, bytes: readFileSync(join(dir, file)) }));
+}
+
+/**
+ * Files put into the corpus folder after the database was seeded are not read (the database is the
+ * corpus): said at start, so an operator who drops a file there learns why it is never quoted. A
+ * file the database once had and lost (removed through /sources) is not mentioned: that is the
+ * corpus as its admins left it.
+ */
+async function warnOfUnseeded(table: CorpusTable, seedDir: string, onEvent: ModerationEvent): Promise<void> {
+  const held = await table.everHeld(SHARED);
+  const unread = regularFiles(seedDir).filter((file) => !held.has(file));
+  if (unread.length === 0) return;
+  onEvent('warn', 'files in the corpus folder are not in the shared corpus database, so they are not quoted: with DATABASE_URL the database is the corpus; add them with /sources add', { files: unread.length, examples: unread.slice(0, 5), folder: seedDir });
 }
 
 /** A new process's shared folder: every file the database holds, copied in batches. */

@@ -115,6 +115,12 @@ export class CorpusTable {
     return rows.map((r) => ({ scope: String(r['scope']), file: String(r['file']), sha256: String(r['sha256']), seq: Number(r['seq']) }));
   }
 
+  /** Every file name `scope` has ever held, removed ones too. */
+  async everHeld(scope: string): Promise<Set<string>> {
+    const rows = await this.db.query('SELECT file FROM cited_corpus_files WHERE scope = ?', [scope]);
+    return new Set(rows.map((r) => String(r['file'])));
+  }
+
   /** The files of `scope` with their bytes, in name order after `after`, at most `limit` (to copy a corpus in batches). */
   async bodies(scope: string, after: string, limit = 200): Promise<{ file: string; body: Uint8Array }[]> {
     const rows = await this.db.query('SELECT file, body FROM cited_corpus_files WHERE scope = ? AND body IS NOT NULL AND file > ? ORDER BY file LIMIT ?', [scope, after, limit]);
