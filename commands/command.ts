@@ -11,7 +11,8 @@ import type { Moderation, Who } from '../src/moderation/moderation.js';
 export interface CommandOption {
   name: string;
   description: string;
-  type: 'string' | 'boolean' | 'integer' | 'attachment';
+  /** `channel`: a text channel of the server (Discord offers them; the console takes an id). */
+  type: 'string' | 'boolean' | 'integer' | 'attachment' | 'channel';
   required?: boolean;
   /** Discord offers choices while typing (the console ignores it). */
   autocomplete?: boolean;
@@ -79,6 +80,20 @@ export interface CommandContext {
   answers: Answers;
   /** Moderation, where the adapter has a store. */
   moderation?: Moderation;
+  /** Review channels, where the adapter has channels (Discord). */
+  reviewChannels?: ReviewChannelAccess;
+}
+
+/** What only the adapter can do with a review channel (see /moderation channel). */
+export interface ReviewChannelAccess {
+  /**
+   * Makes sure `channelId` is a text channel of server `guildId` where Cited can post — by posting
+   * a first message there, saying what the channel is now for — and gives its name. Throws
+   * REVIEW_CHANNEL_UNUSABLE saying why not.
+   */
+  prepare(channelId: string, guildId: string): Promise<string>;
+  /** The name of the channel the configuration names for `guildId`'s reports (MOD_CHANNEL_ID), if it is one of that server's. */
+  configured(guildId: string): Promise<string | null>;
 }
 
 export interface Command {

@@ -2,7 +2,8 @@
  * /moderation: the moderators' desk. Every subcommand checks the caller's right on the server
  * side (Moderation.requireModerator), whatever Discord showed them.
  */
-import type { Command, CommandInput, Reply } from './command.js';
+import type { Command, CommandContext, CommandInput, Reply } from './command.js';
+import type { Moderation } from '../src/moderation/moderation.js';
 import { text } from './command.js';
 import { citedError } from '../src/core/errors.js';
 
@@ -26,10 +27,18 @@ export const moderation: Command = {
     { name: 'suppress', description: 'Never quote a sentence (its id) or a whole source (an article id) in this server', options: [{ name: 'target', description: 'A sentence id (article#hash) or an article id', type: 'string', required: true, hint: 'sentence or article id' }, reasonOption] },
     { name: 'unsuppress', description: 'Quote a suppressed sentence or source again', options: [{ name: 'target', description: 'As given to /moderation suppress', type: 'string', required: true, hint: 'sentence or article id' }] },
     { name: 'suppressed', description: 'What is suppressed in this server', options: [] },
+    {
+      name: 'channel',
+      description: "Where this server's reports are posted for its moderators: show it, set it, or turn it off",
+      options: [
+        { name: 'channel', description: 'The channel to post reports in', type: 'channel' },
+        { name: 'off', description: 'Post reports nowhere (they wait in /moderation queue)', type: 'boolean' },
+      ],
+    },
     { name: 'log', description: 'The audit log, newest first', options: [limitOption(15)] },
     { name: 'gaps', description: 'Questions the corpus could not answer here, most asked first', options: [limitOption(15)] },
   ],
-  async run(input, { moderation, who, cited }): Promise<Reply> {
+  async run(input, { moderation, who, cited, reviewChannels }): Promise<Reply> {
     if (!moderation || !who) throw citedError('MODERATION_UNAVAILABLE');
     const reason = text(input, 'reason');
     switch (input.subcommand ?? 'queue') {
@@ -64,6 +73,8 @@ export const moderation: Command = {
         const lines = all.map((s) => `${describeTarget(cited, s.kind, s.target)} · by ${s.by} · ${when(s.at)} · ${s.reason}`);
         return { kind: 'list', title: 'Suppressed in this server', lines, empty: 'Nothing is suppressed.', private: true };
       }
+      case 'channel':
+        return reviewChannel(input, { moderation, who, reviewChannels });
       case 'log': {
         const entries = await moderation.log(who, limitOf(input, 15));
         const lines = entries.map((e) => `${when(e.at)} · ${e.actorId} · ${e.action} · ${e.target}${e.reason ? ` · ${e.reason}` : ''}`);
@@ -79,6 +90,38 @@ export const moderation: Command = {
     }
   },
 };
+
+/**
+ * /moderation channel: with `channel`, reports of this server's answers are posted there from now
+ * on (Cited posts a first message to make sure it can); with `off`, nowhere; with neither, where
+ * they go. A channel a server sets replaces MOD_CHANNEL_ID for that server.
+ */
+async function reviewChannel(input: CommandInput, { moderation, who, reviewChannels }: Pick<CommandContext, 'who' | 'reviewChannels'> & { moderation: Moderation }): Promise<Reply> {
+  const channelId = text(input, 'channel');
+  const off = input.off === true;
+  if (channelId !== undefined && off) throw citedError('CONFLICTING_OPTIONS', 'moderation channel', 'channel', 'off');
+  const prepare = (id: string, guildId: string) => {
+    if (!reviewChannels) throw citedError('REVIEW_CHANNEL_NOT_HERE');
+    return reviewChannels.prepare(id, guildId);
+  };
+  if (channelId !== undefined) {
+    const before = await moderation.setReviewChannel(channelId, who, prepare);
+    const now = await moderation.reviewChannel(who);
+    const was = before && before.channelId !== channelId ? ` (instead of #${before.name})` : '';
+    return { kind: 'notice', text: `Reports of this server's answers are posted in #${now?.name ?? channelId} from now on${was}; open reports not posted yet follow within a minute.`, private: true };
+  }
+  if (off) {
+    const before = await moderation.setReviewChannel(null, who, prepare);
+    const fallback = await reviewChannels?.configured(who.guildId);
+    const then = fallback ? `they go to #${fallback}, the channel Cited's configuration names (MOD_CHANNEL_ID)` : 'they wait in /moderation queue';
+    return { kind: 'notice', text: before ? `Reports are no longer posted in #${before.name}: ${then}.` : `This server had not set a review channel: ${then}.`, private: true };
+  }
+  const set = await moderation.reviewChannel(who);
+  if (set) return { kind: 'notice', text: `Reports of this server's answers are posted in #${set.name} (set by ${set.by}, ${when(set.at)}). /moderation channel off stops it.`, private: true };
+  const fallback = await reviewChannels?.configured(who.guildId);
+  if (fallback) return { kind: 'notice', text: `Reports of this server's answers are posted in #${fallback}, the channel Cited's configuration names (MOD_CHANNEL_ID). /moderation channel channel:<channel> picks another.`, private: true };
+  return { kind: 'notice', text: 'This server has no review channel: reports wait in /moderation queue. /moderation channel channel:<channel> sets one.', private: true };
+}
 
 function requireText(input: CommandInput, name: string): string {
   const value = text(input, name);

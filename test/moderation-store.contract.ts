@@ -297,6 +297,32 @@ export function storeContract(name: string, open: () => Promise<ModerationStore>
       await second.close();
     });
 
+    it("keeps each server's review channel: set, replaced, cleared, each audited in that server only", async () => {
+      const store = await open();
+      expect(await store.reviewChannel('g11')).toBeNull();
+      expect(await store.setReviewChannel({ channelId: 'c1', name: 'reports' }, { guildId: 'g11', userId: 'mod', at: 100 })).toBeNull();
+      await store.setReviewChannel({ channelId: 'c9', name: 'elsewhere' }, { guildId: 'g12', userId: 'other', at: 100 });
+      expect(await store.reviewChannel('g11')).toEqual({ guildId: 'g11', channelId: 'c1', name: 'reports', by: 'mod', at: 100 });
+      const replaced = await store.setReviewChannel({ channelId: 'c2', name: 'review-desk' }, { guildId: 'g11', userId: 'mod2', at: 200 });
+      expect(replaced).toMatchObject({ channelId: 'c1', name: 'reports' });
+      expect(await store.reviewChannel('g11')).toMatchObject({ channelId: 'c2', name: 'review-desk', by: 'mod2', at: 200 });
+      expect((await store.reviewChannels()).map((c) => [c.guildId, c.channelId])).toEqual([['g11', 'c2'], ['g12', 'c9']]);
+      expect(await store.setReviewChannel(null, { guildId: 'g11', userId: 'mod', at: 300 })).toMatchObject({ channelId: 'c2' });
+      expect(await store.reviewChannel('g11')).toBeNull();
+      expect(await store.reviewChannel('g12')).toMatchObject({ channelId: 'c9' });
+      const log = await store.auditLog('g11', 10);
+      expect(log.map((e) => [e.action, e.target, e.before, e.after])).toEqual([
+        ['review-channel', 'none', { channel: 'c2', name: 'review-desk' }, null],
+        ['review-channel', 'c2', { channel: 'c1', name: 'reports' }, { channel: 'c2', name: 'review-desk' }],
+        ['review-channel', 'c1', null, { channel: 'c1', name: 'reports' }],
+      ]);
+      expect((await store.auditLog('g12', 10)).map((e) => e.target)).toEqual(['c9']);
+      await store.close();
+      const again = await reopen();
+      expect(await again.reviewChannel('g12')).toMatchObject({ channelId: 'c9', name: 'elsewhere' });
+      await again.close();
+    });
+
     it('keeps every record across a restart', async () => {
       const store = await open();
       await store.recordAnswer(answer('m7', 'g7'));

@@ -43,7 +43,7 @@ if (postgresUrl) {
       await admin.query(`CREATE SCHEMA ${schema}`);
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ databaseUrl: withSchema(schema), sqliteFile: '' })));
       const versions = await admin.query(`SELECT version FROM ${schema}.schema_version ORDER BY version`);
-      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3]);
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4]);
       for (const store of stores) await store.close();
     });
   });

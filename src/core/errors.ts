@@ -29,6 +29,8 @@ const messages = {
   NO_SERVER_LIBRARY: () => 'Only a Discord server keeps articles of its own (library:server); here they go to the shared corpus (library:shared).',
   NOT_REVIEWABLE_HERE: () =>
     'Answers in direct messages have no moderators to review them, so they cannot be reported. Ask in a server that has Cited to have an answer reviewed.',
+  REVIEW_CHANNEL_NOT_HERE: () => 'Only a Discord server has a review channel; here, /moderation queue lists the reports.',
+  REVIEW_CHANNEL_UNUSABLE: (why: string) => `That channel cannot receive review posts: ${why}.`,
   STORE_UNAVAILABLE: (what: string) => `${what}: the moderation database cannot be reached right now. Try again in a few minutes.`,
   ALREADY_RETRACTED: () => 'That answer is already retracted. /moderation unretract restores it.',
   UNKNOWN_SENTENCE: (id: string) => `No sentence has the id "${id}".`,
@@ -62,6 +64,7 @@ const messages = {
   FEED_FOLLOWED: (url: string, id: number) => `Feed #${id} already follows ${url}. /sources feeds lists the feeds.`,
   UNKNOWN_FEED: (what: string) => `No feed followed is "${what}". /sources feeds lists the feeds with their numbers.`,
   MISSING_SOURCE_INPUT: () => '/sources add needs an article: attach a .txt or .html file, or give url: with the address of a page.',
+  CONFLICTING_OPTIONS: (command: string, one: string, other: string) => `/${command} takes ${one}: or ${other}:, not both.`,
   TWO_SOURCE_INPUTS: () => '/sources add takes one article at a time: attach a file or give url:, not both.',
   DISCORD_TOKEN_REJECTED: (how: string) =>
     `Discord rejected DISCORD_TOKEN (${how}). Copy the token again from the Discord developer portal (your application → Bot → Reset Token) and restart.`,

@@ -2,7 +2,7 @@
  * Application command definitions for Discord, made from the same `commands/` modules the
  * console runs, plus the message context-menu commands "Find sources" and "Report answer".
  */
-import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType, PermissionFlagsBits, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, ApplicationCommandType, ChannelType, InteractionContextType, PermissionFlagsBits, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
 import type { Command, CommandOption } from '../../commands/index.js';
 
 export const FIND_SOURCES = 'Find sources';
@@ -13,6 +13,7 @@ const optionTypes = {
   boolean: ApplicationCommandOptionType.Boolean,
   integer: ApplicationCommandOptionType.Integer,
   attachment: ApplicationCommandOptionType.Attachment,
+  channel: ApplicationCommandOptionType.Channel,
 } as const;
 
 export function commandDefinitions(commands: readonly Command[]): RESTPostAPIApplicationCommandsJSONBody[] {
@@ -41,5 +42,7 @@ function options(list: readonly CommandOption[]) {
       ...(o.autocomplete ? { autocomplete: true } : {}),
       ...(o.choices && o.type === 'string' ? { choices: o.choices.map((c) => ({ name: c.name.slice(0, 100), value: c.value })) } : {}),
       ...(o.maxLength && o.type === 'string' ? { max_length: Math.min(o.maxLength, 6000) } : {}),
+      // Channels a review post can go to: text and announcement channels.
+      ...(o.type === 'channel' ? { channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] } : {}),
     }));
 }

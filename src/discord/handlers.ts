@@ -23,7 +23,7 @@ import { replyWithError, send, sendToMessage, update, userMessage } from './send
 import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './context.js';
 import { readInert } from './escape.js';
 import { MAX_PAGE_BYTES } from '../pages/limits.js';
-import { onReportButton, onReportCommand, onReviewComponent, onForm } from './reports.js';
+import { onReportButton, onReportCommand, onReviewComponent, onForm, reviewChannelAccess } from './reports.js';
 import { answered, finish, interactionKind, observe, outcomeOf } from './observe.js';
 import type { InteractionOutcome } from '../metrics/metrics.js';
 
@@ -72,7 +72,7 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
     if (value !== undefined) input[option.name] = value;
   }
   const privately = input.private === true || command.private === true || command.moderatorsOnly === true || chosen?.private === true;
-  const context = { cited: cited(ctx, placeOf(interaction)), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation };
+  const context = { cited: cited(ctx, placeOf(interaction)), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation, reviewChannels: reviewChannelAccess(ctx, interaction.user.id) };
   const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
   const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
   if (reply.kind === 'answer') answered(interaction.id, reply.answer);

@@ -16,6 +16,7 @@ import {
 } from 'discord.js';
 import { citedError } from '../core/errors.js';
 import type { AnswerMessages } from '../moderation/moderation.js';
+import type { ReviewChannelAccess } from '../../commands/command.js';
 import type { AnswerRecord, Report } from '../moderation/store.js';
 import { customIds, parseFormId, type ButtonAction } from './custom-ids.js';
 import { notice, renderAnswer } from './render.js';
@@ -127,13 +128,15 @@ async function updateReview(interaction: ButtonInteraction | StringSelectMenuInt
 const reviewTurns = new KeyedSerial<number>();
 
 /**
- * Posts (or updates) a report's review message in the review channel. Only reports from the
- * channel's own server go there; others wait in /moderation queue. The report is already stored,
- * so a failure here loses nothing: `postPendingReviews` tries again.
+ * Posts (or updates) a report's review message in its server's review channel: the one the
+ * server's moderators set (/moderation channel), else MOD_CHANNEL_ID when it is a channel of that
+ * server. A report never goes to another server's channel; one of a server without a review channel
+ * waits in /moderation queue. The report is already stored, so a failure here loses nothing:
+ * `postPendingReviews` tries again.
  */
 export async function postReview(report: Pick<Report, 'id' | 'guildId'>, ctx: HandlerContext): Promise<void> {
-  const channel = await reviewChannel(ctx);
-  if (!channel || channel.guildId !== report.guildId) return;
+  const channel = await reviewChannelOf(report.guildId, ctx);
+  if (!channel) return;
   await reviewTurns.run(report.id, async () => {
     const found = await ctx.app.moderation.reportIn(report.id, channel.guildId);
     if (!found) return;
@@ -147,27 +150,68 @@ export async function postReview(report: Pick<Report, 'id' | 'guildId'>, ctx: Ha
   });
 }
 
-/** The review channel (MOD_CHANNEL_ID), when it is set and the bot can post in it. */
-async function reviewChannel(ctx: HandlerContext) {
-  if (!ctx.modChannelId || !ctx.client) return null;
-  const channel = await ctx.client.channels.fetch(ctx.modChannelId);
-  return channel?.isSendable() && 'guildId' in channel && typeof channel.guildId === 'string' ? channel : null;
+/** Server `guildId`'s review channel (see `postReview`), when it has one Cited can post in. */
+async function reviewChannelOf(guildId: string, ctx: HandlerContext) {
+  if (!ctx.client) return null;
+  const set = await ctx.app.moderation.reviewChannelOf(guildId);
+  const id = set?.channelId ?? ctx.modChannelId;
+  if (!id) return null;
+  const channel = set ? await ctx.client.channels.fetch(id) : await configuredChannel(ctx);
+  // The trust boundary: whatever is stored or configured, a server's reports go to its own channel only.
+  return channel?.isSendable() && 'guildId' in channel && channel.guildId === guildId ? channel : null;
 }
 
-/** Posts every stored report of the review channel's server whose review message never went out (after a failure or a crash). */
+/** The channel MOD_CHANNEL_ID names, when it is set and exists. */
+async function configuredChannel(ctx: HandlerContext) {
+  if (!ctx.modChannelId || !ctx.client) return null;
+  return ctx.client.channels.fetch(ctx.modChannelId);
+}
+
+/**
+ * Posts every stored report whose review message never went out (after a failure or a crash), of
+ * the servers with a review channel that this process serves (its shards' servers: another process
+ * posts its own, so no report is posted twice).
+ */
 export async function postPendingReviews(ctx: HandlerContext): Promise<number> {
-  const channel = await reviewChannel(ctx);
-  if (!channel) return 0;
+  if (!ctx.client) return 0;
+  const servers = new Set((await ctx.app.moderation.reviewChannels()).map((c) => c.guildId));
+  const configured = await configuredChannel(ctx).catch(() => null);
+  if (configured && 'guildId' in configured && typeof configured.guildId === 'string') servers.add(configured.guildId);
   let posted = 0;
-  for (const report of await ctx.app.moderation.unpostedReports(channel.guildId)) {
-    try {
-      await postReview(report, ctx);
-      if ((await ctx.app.moderation.reportIn(report.id, channel.guildId))?.report.reviewMessageId) posted++;
-    } catch (err) {
-      ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
+  for (const guildId of servers) {
+    if (!ctx.client.guilds.cache.has(guildId)) continue;
+    for (const report of await ctx.app.moderation.unpostedReports(guildId)) {
+      try {
+        await postReview(report, ctx);
+        if ((await ctx.app.moderation.reportIn(report.id, guildId))?.report.reviewMessageId) posted++;
+      } catch (err) {
+        ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
+      }
     }
   }
   return posted;
+}
+
+/** Review channels as /moderation channel needs them (see ReviewChannelAccess). */
+export function reviewChannelAccess(ctx: HandlerContext, by: string): ReviewChannelAccess {
+  return {
+    async prepare(channelId, guildId) {
+      const channel = ctx.client ? await ctx.client.channels.fetch(channelId).catch(() => null) : null;
+      if (!channel || !('guildId' in channel) || channel.guildId !== guildId) throw citedError('REVIEW_CHANNEL_UNUSABLE', 'it is not a channel of this server');
+      if (!channel.isSendable() || !('name' in channel)) throw citedError('REVIEW_CHANNEL_UNUSABLE', 'it is not a text channel');
+      try {
+        await channel.send({ content: `Reports of this server's answers will be posted here for its moderators (set by <@${by}> with /moderation channel).`, allowedMentions: noMentions });
+      } catch (err) {
+        ctx.logger.info({ err, channel: channelId }, 'review channel refused: cannot post there');
+        throw citedError('REVIEW_CHANNEL_UNUSABLE', 'Cited cannot post there. Give it View Channel, Send Messages and Embed Links in that channel, then try again');
+      }
+      return channel.name;
+    },
+    async configured(guildId) {
+      const channel = await configuredChannel(ctx).catch(() => null);
+      return channel && 'guildId' in channel && channel.guildId === guildId && 'name' in channel ? channel.name : null;
+    },
+  };
 }
 
 /** Retractions on Discord: the answer's message becomes a short notice, and comes back when restored. */

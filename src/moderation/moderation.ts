@@ -28,7 +28,10 @@ import type { LeaseStore } from '../feeds/lease.js';
 import { fetchFeed } from '../feeds/fetch-feed.js';
 import { isOutage } from './outage.js';
 import { LOCAL_PREFIX } from '../corpus/load.js';
-import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Feed, type FeedItemRecord, type FeedPoll, type Gap, type ModerationStore, type Report, type Suppression, type SuppressionKind } from './store.js';
+import { DIRECT_MESSAGES, type Actor, type AnswerRecord, type AuditEntry, type Feed, type FeedItemRecord, type FeedPoll, type Gap, type ModerationStore, type Report, type ReviewChannel, type Suppression, type SuppressionKind } from './store.js';
+
+/** A Discord server's id (a snowflake): not a direct message, not the console. */
+const SERVER_ID = /^\d{1,20}$/;
 
 /** Someone acting, as the adapter vouches for them. */
 export interface Who extends Actor {
@@ -313,6 +316,38 @@ export class Moderation {
   async gaps(who: Who, limit: number): Promise<Gap[]> {
     await this.requireModerator(who, 'see the coverage gaps', '');
     return this.#db('The coverage gaps could not be read', () => this.#store.gaps(who.guildId, limit));
+  }
+
+  // --- The review channel ----------------------------------------------------------------
+
+  /**
+   * Sets the acting server's review channel, where its reports are posted (null: none; reports then
+   * wait in /moderation queue). `prepare` is the adapter's: it makes sure the channel is this
+   * server's and that Cited can post there, and gives its name; it runs only after the rights are
+   * checked, so nobody but a moderator can make Cited post anywhere. Returns the channel replaced.
+   */
+  async setReviewChannel(channelId: string | null, who: Who, prepare: (channelId: string, guildId: string) => Promise<string>): Promise<ReviewChannel | null> {
+    await this.requireModerator(who, 'set the review channel', channelId ?? 'none');
+    if (!SERVER_ID.test(who.guildId)) throw citedError('REVIEW_CHANNEL_NOT_HERE');
+    const channel = channelId === null ? null : { channelId, name: await prepare(channelId, who.guildId) };
+    return this.#db('The review channel could not be set', () => this.#store.setReviewChannel(channel, who));
+  }
+
+  /** The acting server's review channel, for its moderators. */
+  async reviewChannel(who: Who): Promise<ReviewChannel | null> {
+    await this.requireModerator(who, 'see the review channel', '');
+    if (!SERVER_ID.test(who.guildId)) throw citedError('REVIEW_CHANNEL_NOT_HERE');
+    return this.#db('The review channel could not be read', () => this.#store.reviewChannel(who.guildId));
+  }
+
+  /** Where server `guildId`'s reports go (for the adapter that posts them; no rights involved). */
+  reviewChannelOf(guildId: string): Promise<ReviewChannel | null> {
+    return this.#store.reviewChannel(guildId);
+  }
+
+  /** Every server's review channel (for posting what is pending). */
+  reviewChannels(): Promise<ReviewChannel[]> {
+    return this.#store.reviewChannels();
   }
 
   // --- The shared corpus -----------------------------------------------------------------

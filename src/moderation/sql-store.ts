@@ -3,7 +3,7 @@
  * query are written once here; `sqlite.ts` and `postgres.ts` only say how to run a statement and a
  * transaction. SQL uses `?` placeholders (PostgreSQL's driver turns them into $1, $2…).
  */
-import type { Actor, AnswerRecord, AuditEntry, Feed, FeedItemOutcome, FeedItemRecord, FeedPoll, Gap, Lease, ModerationStore, Report, ReportStatus, Suppression, SuppressionKind } from './store.js';
+import type { Actor, AnswerRecord, AuditEntry, Feed, FeedItemOutcome, FeedItemRecord, FeedPoll, Gap, Lease, ModerationStore, Report, ReportStatus, ReviewChannel, Suppression, SuppressionKind } from './store.js';
 import { gapKey } from './store.js';
 import { SqlLeaseQueries } from './sql-leases.js';
 
@@ -63,6 +63,8 @@ function migrations(dialect: SqlDriver['dialect']): string[][] {
     ],
     // 3: leases, so that one process among all sharing the database polls the feeds (sql-leases.ts).
     [`CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at ${time} NOT NULL)`],
+    // 4: each server's own review channel (/moderation channel), beside the one MOD_CHANNEL_ID names.
+    [`CREATE TABLE review_channels (guild_id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, name TEXT NOT NULL, set_by TEXT NOT NULL, set_at ${time} NOT NULL)`],
   ];
 }
 
@@ -97,6 +99,35 @@ export class SqlModerationStore implements ModerationStore {
   }
   lease(name: string, at?: number): Promise<Lease | null> {
     return this.#leases.lease(name, at);
+  }
+
+  setReviewChannel(channel: { channelId: string; name: string } | null, actor: Actor): Promise<ReviewChannel | null> {
+    const at = actor.at ?? Date.now();
+    return this.db.transaction(async (tx) => {
+      const [old] = await tx.query('SELECT * FROM review_channels WHERE guild_id = ?', [actor.guildId]);
+      const before = old ? toReviewChannel(old) : null;
+      if (channel) {
+        await tx.query(
+          `INSERT INTO review_channels (guild_id, channel_id, name, set_by, set_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, name = excluded.name, set_by = excluded.set_by, set_at = excluded.set_at`,
+          [actor.guildId, channel.channelId, channel.name, actor.userId, at],
+        );
+      } else {
+        await tx.query('DELETE FROM review_channels WHERE guild_id = ?', [actor.guildId]);
+      }
+      const describe = (c: { channelId: string; name: string } | null) => (c ? { channel: c.channelId, name: c.name } : null);
+      await writeAudit(tx, { guildId: actor.guildId, actorId: actor.userId, action: 'review-channel', target: channel ? channel.channelId : 'none', reason: actor.reason ?? null, before: describe(before), after: describe(channel), at });
+      return before;
+    });
+  }
+
+  async reviewChannel(guildId: string): Promise<ReviewChannel | null> {
+    const [row] = await this.db.query('SELECT * FROM review_channels WHERE guild_id = ?', [guildId]);
+    return row ? toReviewChannel(row) : null;
+  }
+
+  async reviewChannels(): Promise<ReviewChannel[]> {
+    return (await this.db.query('SELECT * FROM review_channels ORDER BY guild_id')).map(toReviewChannel);
   }
 
   followFeed(url: string, title: string | null, actor: Actor): Promise<{ feed: Feed; created: boolean }> {
@@ -491,4 +522,8 @@ function toSuppression(row: Row): Suppression {
     by: String(row['by_user']),
     at: num(row['at']),
   };
+}
+
+function toReviewChannel(row: Row): ReviewChannel {
+  return { guildId: String(row['guild_id']), channelId: String(row['channel_id']), name: String(row['name']), by: String(row['set_by']), at: num(row['set_at']) };
 }

@@ -164,6 +164,16 @@ export interface Lease {
   expiresAt: number;
 }
 
+/** Where a server's reports are posted for its moderators (set with /moderation channel). */
+export interface ReviewChannel {
+  guildId: string;
+  channelId: string;
+  /** The channel's name when it was set, for messages that cannot mention it. */
+  name: string;
+  by: string;
+  at: number;
+}
+
 /** Who does something, and why (written to the audit log with the action). */
 export interface Actor {
   guildId: string;
@@ -242,6 +252,15 @@ export interface ModerationStore {
   releaseLease(name: string, holder: string): Promise<boolean>;
   /** The lease as it stands; null when nobody holds it or it has expired. */
   lease(name: string, at?: number): Promise<Lease | null>;
+
+  /**
+   * Sets the actor's server's review channel (null: none), audited in the same transaction; returns
+   * the one it replaces (null when there was none).
+   */
+  setReviewChannel(channel: { channelId: string; name: string } | null, actor: Actor): Promise<ReviewChannel | null>;
+  reviewChannel(guildId: string): Promise<ReviewChannel | null>;
+  /** Every server's review channel. */
+  reviewChannels(): Promise<ReviewChannel[]>;
 }
 
 /** Questions are counted together when they differ only in case, spacing and end punctuation. */
