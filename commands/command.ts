@@ -94,6 +94,8 @@ export interface ReviewChannelAccess {
   prepare(channelId: string, guildId: string): Promise<string>;
   /** The name of the channel the configuration names for `guildId`'s reports (MOD_CHANNEL_ID), if it is one of that server's. */
   configured(guildId: string): Promise<string | null>;
+  /** Posts `guildId`'s open reports that have no review post yet (after its channel changed); how many. */
+  postPending(guildId: string): Promise<number>;
 }
 
 export interface Command {

@@ -108,7 +108,10 @@ async function reviewChannel(input: CommandInput, { moderation, who, reviewChann
     const before = await moderation.setReviewChannel(channelId, who, prepare);
     const now = await moderation.reviewChannel(who);
     const was = before && before.channelId !== channelId ? ` (instead of #${before.name})` : '';
-    return { kind: 'notice', text: `Reports of this server's answers are posted in #${now?.name ?? channelId} from now on${was}; open reports not posted yet follow within a minute.`, private: true };
+    // Open reports that never had a review post (none was set) go there now; a failure is retried every minute.
+    const pending = await reviewChannels!.postPending(who.guildId).catch(() => 0);
+    const also = pending > 0 ? ` ${pending} open report${pending === 1 ? '' : 's'} not posted before ${pending === 1 ? 'was' : 'were'} posted there.` : '';
+    return { kind: 'notice', text: `Reports of this server's answers are posted in #${now?.name ?? channelId} from now on${was}.${also}`, private: true };
   }
   if (off) {
     const before = await moderation.setReviewChannel(null, who, prepare);

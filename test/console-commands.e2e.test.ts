@@ -44,6 +44,13 @@ describe('/help shows the syntax the console parses', () => {
     expect(suppressed).toContain('Suppressed the source 003_67a18a0e446c63d1');
     expect(log).toMatch(/^Audit log\n• .* · suppress · source 003_67a18a0e446c63d1 · syndicated copy$/);
   });
+
+  it('/moderation channel, a Discord server\'s review channel, says the console has none, and changes nothing', async () => {
+    const [shown, set, log] = (await chat(['/moderation channel', '/moderation channel channel:12345', '/moderation log limit:1'])).replies;
+    expect(shown).toBe('Only a Discord server has a review channel; here, /moderation queue lists the reports.');
+    expect(set).toBe(shown);
+    expect(log).not.toContain('review-channel');
+  });
 });
 
 describe('options on a console line', () => {

@@ -178,15 +178,19 @@ export async function postPendingReviews(ctx: HandlerContext): Promise<number> {
   const configured = await configuredChannel(ctx).catch(() => null);
   if (configured && 'guildId' in configured && typeof configured.guildId === 'string') servers.add(configured.guildId);
   let posted = 0;
-  for (const guildId of servers) {
-    if (!ctx.client.guilds.cache.has(guildId)) continue;
-    for (const report of await ctx.app.moderation.unpostedReports(guildId)) {
-      try {
-        await postReview(report, ctx);
-        if ((await ctx.app.moderation.reportIn(report.id, guildId))?.report.reviewMessageId) posted++;
-      } catch (err) {
-        ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
-      }
+  for (const guildId of servers) if (ctx.client.guilds.cache.has(guildId)) posted += await postPendingOf(guildId, ctx);
+  return posted;
+}
+
+/** Posts server `guildId`'s reports that have no review post yet; how many were posted. */
+async function postPendingOf(guildId: string, ctx: HandlerContext): Promise<number> {
+  let posted = 0;
+  for (const report of await ctx.app.moderation.unpostedReports(guildId)) {
+    try {
+      await postReview(report, ctx);
+      if ((await ctx.app.moderation.reportIn(report.id, guildId))?.report.reviewMessageId) posted++;
+    } catch (err) {
+      ctx.logger.warn({ err, report: report.id }, 'review message still not posted');
     }
   }
   return posted;
@@ -211,6 +215,7 @@ export function reviewChannelAccess(ctx: HandlerContext, by: string): ReviewChan
       const channel = await configuredChannel(ctx).catch(() => null);
       return channel && 'guildId' in channel && channel.guildId === guildId && 'name' in channel ? channel.name : null;
     },
+    postPending: (guildId) => postPendingOf(guildId, ctx),
   };
 }
 
