@@ -110,12 +110,13 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   }
   logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size, ms: Date.now() - started }, 'connected to Discord');
 
-  // Reports stored while Discord failed (or before a crash) are posted now, and retried later.
+  // Reports stored while Discord failed (or before a crash) are posted now, and retried later —
+  // in the background: the bot is up (and ready) without waiting on the database or the posts.
   const retry = async () => {
     const posted = await postPendingReviews(ctx).catch((err: unknown) => (logger.warn({ err }, 'posting pending reviews failed'), 0));
     if (posted > 0) logger.info({ posted }, 'posted pending review messages');
   };
-  await retry();
+  void retry();
   const timer = setInterval(() => void retry(), options.reviewRetryMs ?? 60_000);
   timer.unref();
 
