@@ -83,6 +83,14 @@ describe('/ask', () => {
     expect(buttons).toContain('cites:0');
   });
 
+  it('says in the footer how a spelling was searched, true of the articles, as the console does', async () => {
+    const footerOf = async (question: string) => (((await reply(ask(question)))['data'] as Json)['embeds'] as Json[])[0]!['footer']['text'] as string;
+    // Newsweek writes Luhansk, the others Lugansk: both spellings are the articles'.
+    expect(await footerOf('luhansk explosions')).toMatch(/^The articles spell it both “Luhansk” and “Lugansk”\.\nVerbatim quotes from /);
+    // No spelling to speak of: the footer is as before.
+    expect(await footerOf('How many troops has Russia amassed?')).toMatch(/^Verbatim quotes from [^\n]* · Cited writes no text of its own$/);
+  });
+
   it('answers privately with private:true (ephemeral flag)', async () => {
     const body = await reply(ask('Lugansk explosions', [{ name: 'private', type: 5, value: true }]));
     expect((body['data'] as Json)['flags']).toBe(64);

@@ -105,6 +105,16 @@ describe('answer embeds', () => {
     expect(view.components[0]!.components.map((b) => ('custom_id' in b ? b.custom_id : ''))).toEqual(['cites:0', 'report']);
   });
 
+  it('say how a spelling was searched in the footer, also under an abstention, with the asker\'s word shown as typed', () => {
+    const notes = ['searched “[kiev](https://evil.example)” as the articles spell it, “Kyiv”'];
+    const answered = renderAnswer(answer([excerpt('Troops moved.', [1])], [citation(1)]), { offset: 0, reportable: true, spelling: notes });
+    // A footer renders no markdown and no mentions: the note is shown as it is, never escaped into backslashes.
+    expect(answered.embeds[0]!.footer!.text).toBe('Searched “[kiev](https://evil.example)” as the articles spell it, “Kyiv”.\nVerbatim quotes from Outlet1 · Cited writes no text of its own');
+    const abstained = renderAnswer({ ...answer([], []), abstained: true }, { offset: 0, reportable: true, spelling: notes });
+    expect(abstained.embeds[0]!.footer!.text).toBe('Searched “[kiev](https://evil.example)” as the articles spell it, “Kyiv”.');
+    expect(renderAnswer({ ...answer([], []), abstained: true }, { offset: 0, reportable: true }).embeds[0]!.footer).toBeUndefined();
+  });
+
   it('shorten a 6,000-character question title at a word boundary', () => {
     const question = 'troops '.repeat(900).trim();
     const view = renderAnswer({ ...answer([excerpt('Troops moved.', [1])], [citation(1)]), question }, { offset: 0, reportable: true });

@@ -14,7 +14,7 @@ import type { Cited } from '../cited.js';
 import { isCitedError } from '../core/errors.js';
 import { endQuietlyWhenOutputCloses, openCorpus, run, usageError, wholeNumber } from './common.js';
 import { renderAnswer } from '../console/render.js';
-import { answerNotes, spellingNotes } from '../console/notes.js';
+import { answerNotes, spellingNotes } from '../answer/notes.js';
 import { printable, terminalStyle } from '../console/style.js';
 import { answerToJson, errorToJson } from './answer-json.js';
 

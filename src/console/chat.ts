@@ -13,7 +13,7 @@ import { commands, findCommand, type Command, type CommandInput, type Reply } fr
 import type { Answer } from '../cited.js';
 import type { AnswerRequest } from '../answers.js';
 import { renderAnswer, renderAnswerIds, renderReply } from './render.js';
-import { spellingNotes } from './notes.js';
+import { spellingNotes } from '../answer/notes.js';
 import { ConsoleAnswers } from './session.js';
 import { splitLine, toInput } from './parse-line.js';
 import { printable, terminalStyle } from './style.js';

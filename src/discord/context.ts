@@ -7,6 +7,7 @@ import type { WorkQueue } from './work-queue.js';
 import type { Answer, Cited } from '../cited.js';
 import type { AnswerRequest, Posted } from '../answers.js';
 import { DIRECT_MESSAGES } from '../moderation/store.js';
+import { spellingNotes } from '../answer/notes.js';
 import type { App } from '../app.js';
 import type { Logger } from '../logger.js';
 import type { Who } from '../moderation/moderation.js';
@@ -39,6 +40,11 @@ export { DIRECT_MESSAGES };
 /** The corpus as server `guildId` sees it: the shared articles and the server's own. */
 export function cited(ctx: HandlerContext, guildId: string): Cited {
   return ctx.app.library.forServer(guildId);
+}
+
+/** How the question's spellings were searched, true of the articles server `guildId` sees (answer/notes.ts). */
+export function spellingOf(ctx: HandlerContext, guildId: string, answer: Answer): string[] {
+  return spellingNotes(answer, cited(ctx, guildId).vocabulary);
 }
 
 /** The server an interaction or message comes from ("dm" for direct messages). */

@@ -20,7 +20,7 @@ import { parseCustomId } from './custom-ids.js';
 import { limits, truncateAtWord } from './limits.js';
 import { figuresTopic, notice, renderAnswer, renderCitedSources, renderFigures, renderReply, renderSources } from './render.js';
 import { replyWithError, send, sendToMessage, update, userMessage } from './send.js';
-import { cited, placeOf, recordAnswer, whoOf, type HandlerContext } from './context.js';
+import { cited, placeOf, recordAnswer, spellingOf, whoOf, type HandlerContext } from './context.js';
 import { readInert } from './escape.js';
 import { MAX_PAGE_BYTES } from '../pages/limits.js';
 import { onReportButton, onReportCommand, onReviewComponent, onForm, reviewChannelAccess } from './reports.js';
@@ -74,7 +74,8 @@ async function chatInput(interaction: ChatInputCommandInteraction, ctx: HandlerC
   const privately = input.private === true || command.private === true || command.moderatorsOnly === true || chosen?.private === true;
   const context = { cited: cited(ctx, placeOf(interaction)), commands: ctx.commands, who: whoOf(interaction, ctx), answers: ctx.app.answers, moderation: ctx.app.moderation, reviewChannels: reviewChannelAccess(ctx, interaction.user.id) };
   const reply = await withDeferral(interaction, () => command.run(input, context), privately, ctx);
-  const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null }));
+  const spelling = reply.kind === 'answer' ? { spelling: spellingOf(ctx, placeOf(interaction), reply.answer) } : {};
+  const id = await send(interaction, renderReply(reply, { reportable: interaction.guildId !== null, ...spelling }));
   if (reply.kind === 'answer') answered(interaction.id, reply.answer);
   if (id && reply.kind === 'answer') await recordAnswer(ctx, reply.request, reply.answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
@@ -100,7 +101,7 @@ async function messageCommand(interaction: MessageContextMenuCommandInteraction,
   }
   const request = { question: claim, guildId: placeOf(interaction) };
   const answer = await withDeferral(interaction, () => ctx.app.answers.ask(request), false, ctx);
-  const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”`, reportable: interaction.guildId !== null });
+  const view = renderAnswer(answer, { offset: 0, title: `Sources on: “${claim.replace(/\s+/g, ' ')}”`, reportable: interaction.guildId !== null, spelling: spellingOf(ctx, request.guildId, answer) });
   const id = await send(interaction, { ...view, ephemeral: false });
   answered(interaction.id, answer);
   if (id) await recordAnswer(ctx, request, answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
@@ -130,7 +131,7 @@ async function component(interaction: ButtonInteraction | import('discord.js').S
   const request = { question, guildId, offset: action.offset, source: record?.source ?? null };
   const answer = ctx.app.answers.ask(request);
   if (action.kind === 'cites') return void (await send(interaction, renderCitedSources(answer)));
-  const id = await send(interaction, { ...renderAnswer(answer, { offset: action.offset, reportable: false }), ephemeral: true });
+  const id = await send(interaction, { ...renderAnswer(answer, { offset: action.offset, reportable: false, spelling: spellingOf(ctx, guildId, answer) }), ephemeral: true });
   if (id) await recordAnswer(ctx, request, answer, { messageId: id, channelId: interaction.channelId, askerId: interaction.user.id });
 }
 
@@ -175,7 +176,7 @@ export async function handleMessage(message: Message, botUserId: string, ctx: Ha
     }
     const request = { question: message.content.replace(new RegExp(`<@!?${botUserId}>`, 'g'), ' ').trim(), guildId: placeOf(message) };
     const answer = ctx.app.answers.ask(request);
-    const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0, reportable: message.guildId !== null }), ephemeral: false });
+    const id = await sendToMessage(message, { ...renderAnswer(answer, { offset: 0, reportable: message.guildId !== null, spelling: spellingOf(ctx, request.guildId, answer) }), ephemeral: false });
     answered(message.id, answer);
     await recordAnswer(ctx, request, answer, { messageId: id, channelId: message.channelId, askerId: message.author.id });
   } catch (error) {

@@ -25,11 +25,11 @@ export interface DiscordReply {
 const COLOR = { answer: 0x2f6fdf, abstain: 0x8a8f98, list: 0x2f9f6f };
 const SOURCES_PER_PAGE = 10;
 
-/** `reportable`: answers carry a Report button (not in direct messages, where nobody moderates). */
-export function renderReply(reply: Reply, options: { reportable: boolean }): DiscordReply {
+/** `reportable`: answers carry a Report button (not in direct messages, where nobody moderates); `spelling`: an answer's spelling notes. */
+export function renderReply(reply: Reply, options: { reportable: boolean; spelling?: readonly string[] }): DiscordReply {
   switch (reply.kind) {
     case 'answer':
-      return { ...renderAnswer(reply.answer, { offset: 0, reportable: options.reportable }), ephemeral: reply.private === true };
+      return { ...renderAnswer(reply.answer, { offset: 0, reportable: options.reportable, ...(options.spelling ? { spelling: options.spelling } : {}) }), ephemeral: reply.private === true };
     case 'sources':
       return renderSources(reply.sources, 0);
     case 'help':
@@ -163,6 +163,8 @@ export interface AnswerView {
   title?: string;
   /** Show the "Report" button: public answers in a server, never in direct messages. */
   reportable: boolean;
+  /** How the question's spellings were searched (answer/notes.ts), said in the footer. */
+  spelling?: readonly string[];
 }
 
 /** After an abstention with words no article uses: the articles may say it in other words. */
@@ -185,10 +187,11 @@ export function renderAnswer(answer: Answer, view: AnswerView): Omit<DiscordRepl
     }
     lines.push('Use `/sources` to see what the articles cover.');
     const description = truncateAtWord(lines.join('\n'), limits.embedDescription);
-    return { embeds: [{ title: heading, description, color: COLOR.abstain }], components: [] };
+    const said = spellingLine(view.spelling);
+    return { embeds: [{ title: heading, description, color: COLOR.abstain, ...(said ? { footer: { text: said } } : {}) }], components: [] };
   }
 
-  const footer = { text: footerText(answer, closest) };
+  const footer = { text: footerText(answer, closest, view.spelling) };
   // The closest passages are styled apart from an answer: grey, and led by what they are.
   const lead = closest ? `${CLOSEST_LEAD}\n\n` : '';
   const unknown = closest && answer.terms.unknown.length > 0 ? `\n\n${unknownWordsLine(answer)} ${REPHRASE}` : '';
@@ -287,10 +290,21 @@ function sourceFields(citations: readonly Citation[]): APIEmbedField[] {
   return fields.slice(0, limits.embedFields);
 }
 
-function footerText(answer: Answer, closest: boolean): string {
+function footerText(answer: Answer, closest: boolean, spelling?: readonly string[]): string {
   const outlets = [...new Set(answer.citations.map((c) => c.outlet ?? 'unknown outlet'))];
   const what = closest ? 'Closest passages, not an answer: verbatim from' : 'Verbatim quotes from';
-  return truncateAtWord(`${what} ${outlets.join(', ')} · Cited writes no text of its own`, limits.embedFooter);
+  const said = spellingLine(spelling);
+  return truncateAtWord(`${said ? `${said}\n` : ''}${what} ${outlets.join(', ')} · Cited writes no text of its own`, limits.embedFooter);
+}
+
+/**
+ * The spelling notes as one footer line ("Searched “kiev” as the articles spell it, “Kyiv”."), or
+ * null. A footer renders no markdown and no mentions, so the asker's words are shown as typed.
+ */
+function spellingLine(spelling: readonly string[] | undefined): string | null {
+  if (!spelling || spelling.length === 0) return null;
+  const line = spelling.join('; ');
+  return truncateAtWord(`${line.charAt(0).toUpperCase()}${line.slice(1)}.`, 500);
 }
 
 /** The question's words no article uses, each in inline code (a word holds no backtick). */

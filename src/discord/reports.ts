@@ -22,7 +22,7 @@ import { customIds, parseFormId, type ButtonAction } from './custom-ids.js';
 import { notice, renderAnswer } from './render.js';
 import { renderReview } from './review.js';
 import { messageBody, noMentions, send } from './send.js';
-import { cited, DIRECT_MESSAGES, placeOf, whoOf, type HandlerContext } from './context.js';
+import { cited, DIRECT_MESSAGES, placeOf, spellingOf, whoOf, type HandlerContext } from './context.js';
 import { inert } from './escape.js';
 import { KeyedSerial } from '../core/serial.js';
 import { truncateAtWord } from './limits.js';
@@ -234,7 +234,7 @@ export function discordAnswerMessages(client: Client, ctx: HandlerContext): Answ
     },
     async restored(record) {
       const answer = ctx.app.answers.ask({ question: record.question, guildId: record.guildId, offset: record.offset, source: record.source });
-      await edit(record, { ...renderAnswer(answer, { offset: record.offset, reportable: record.offset === 0 && record.guildId !== DIRECT_MESSAGES }), content: '', ephemeral: false });
+      await edit(record, { ...renderAnswer(answer, { offset: record.offset, reportable: record.offset === 0 && record.guildId !== DIRECT_MESSAGES, spelling: spellingOf(ctx, record.guildId, answer) }), content: '', ephemeral: false });
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * What an answer says about the question's words, for the console and `npm run ask` (also its
- * JSON `notes`): how a spelling was searched, and the words no article uses.
+ * What an answer says about the question's words, for every adapter — the console, `npm run ask`
+ * (also its JSON `notes`) and Discord (an answer's footer): how a spelling was searched, and the
+ * words no article uses.
  *
  * A spelling note must be true of the articles. The searcher folds every spelling of a name onto
  * the one the corpus uses most (Luhansk → Lugansk), so a fold alone does not mean the articles
