@@ -5,11 +5,10 @@
  * only a moderator sets a channel, only to one of its own server's, and only where Cited can post.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDir, startScript, tempCorpus, type Started } from './helpers.js';
+import { startBotProcess, type BotProcess } from './support/bot-process.js';
 import { startDiscordStandIn, type DiscordStandIn, type Json, type RestCall } from './discord/stand-in.js';
 import { readInert } from '../src/discord/escape.js';
 
-const TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gstand.in-token';
 const A = { guildId: '330000000000000001', channelId: '330000000000000002' };
 const REVIEW_A = '330000000000000003';
 const B = { guildId: '340000000000000001', channelId: '340000000000000002' };
@@ -21,7 +20,7 @@ const NOTHING = '0';
 const QUESTION = 'How many troops has Russia amassed?';
 
 let discord: DiscordStandIn;
-let bot: Started;
+let bot: BotProcess;
 let counter = 0;
 const person = (): Json => ({ id: String(430000000000000000n + BigInt(++counter)), username: `person${counter}`, discriminator: '0', avatar: null, global_name: null });
 const modA = person();
@@ -70,16 +69,7 @@ beforeAll(async () => {
       { id: B.guildId, name: 'Newsroom B', channels: [{ id: B.channelId, type: 0, name: 'general' }, { id: REVIEWS_B, type: 0, name: 'fact-desk' }] },
     ],
   });
-  bot = startScript('src/main.js', {
-    DISCORD_TOKEN: TOKEN,
-    DISCORD_API_URL: discord.apiUrl,
-    DATA_DIR: freshDir('cited-data-'),
-    CORPUS_DIR: tempCorpus({}, true),
-    MOD_CHANNEL_ID: REVIEW_A,
-    COOLDOWN_QUESTIONS: '200',
-    LOG_LEVEL: 'info',
-  });
-  await bot.waitFor(/connected to Discord/);
+  bot = await startBotProcess({ discord, env: { MOD_CHANNEL_ID: REVIEW_A, COOLDOWN_QUESTIONS: '200' } });
 });
 
 afterAll(async () => {
