@@ -28,7 +28,7 @@ import { ALIASES_FILE, LOCAL_PREFIX } from './corpus/load.js';
 import { LocalLibraries } from './local-libraries.js';
 import { decodeArticle } from './corpus/read-file.js';
 import { articleIdFor } from './corpus/article-id.js';
-import { indexAdded, rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
+import { fileAndIndex, rebuildIndex, type RebuildOptions } from './rebuild/rebuild.js';
 import { readSegment, writeChanges, writeSegment, type Change } from './snapshot-changes.js';
 import type { SegmentResult } from './rebuild/job.js';
 import { unpackArticles } from './rebuild/packing.js';
@@ -173,26 +173,8 @@ export class Library {
 
   /** Writes the file into the corpus folder and indexes it as a segment; throws (the folder as it was) when nothing in it can be quoted. */
   private async index(name: string, id: string, bytes: Uint8Array, shownName: string): Promise<Article> {
-    const target = join(this.corpusDir, name);
-    // Written under a short hidden name (the loader skips dot files), then renamed: the folder
-    // never holds half an article, and the staging name never outgrows the file system's limit.
-    const staging = join(this.corpusDir, `.incoming-${randomBytes(6).toString('hex')}`);
-    writeFileSync(staging, bytes);
-    renameSync(staging, target);
-    const takeOut = () => renameSync(target, join(this.ensureRemovedDir(), removedName(name)));
-    let packed: SegmentResult;
     const started = performance.now();
-    try {
-      packed = await indexAdded(this.options, [name], this.live);
-    } catch (error) {
-      takeOut();
-      throw error;
-    }
-    if (!packed.packed.articles.some((a) => a.id === id)) {
-      // Nothing quotable in it: out it goes again, and the corpus is as it was.
-      takeOut();
-      throw citedError('BAD_ARTICLE_FILE', shownName, 'it has no sentences that could be quoted');
-    }
+    const packed = await fileAndIndex({ dir: this.corpusDir, name, id, bytes, shownName, removedDir: () => this.ensureRemovedDir() }, this.options, this.live);
     const indexed = performance.now();
     // The sentences are made objects again in slices: the event loop goes on between them.
     const added = { articles: await unpackArticles(packed.packed), raw: packed.raw };

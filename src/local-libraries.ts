@@ -17,8 +17,7 @@
  * snapshot-changes.ts, fingerprinted by the server's folder), so a restart reads them instead of
  * analysing every server's articles again. A server with many segments is indexed again as one.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { defaults, folderPrint, type Article, type Cited, type UserOptions } from './cited.js';
 import { citedError } from './core/errors.js';
@@ -26,7 +25,7 @@ import { ARTICLE_ID_MAX, articleIdFor } from './corpus/article-id.js';
 import { LOCAL_PREFIX } from './corpus/load.js';
 import { decodeArticle } from './corpus/read-file.js';
 import { removedName } from './corpus/removed-name.js';
-import { indexAdded, type RebuildOptions } from './rebuild/rebuild.js';
+import { fileAndIndex, indexAdded, type RebuildOptions } from './rebuild/rebuild.js';
 import type { SegmentResult } from './rebuild/job.js';
 import { unpackArticles } from './rebuild/packing.js';
 import type { RawSegment } from './search/builder.js';
@@ -160,22 +159,7 @@ export class LocalLibraries {
   /** Writes the file into the server's folder and indexes it; throws (the folder as it was) when nothing in it can be quoted. */
   private async index(shared: Cited, server: ServerLibrary, name: string, id: string, bytes: Uint8Array, shownName: string): Promise<Article> {
     mkdirSync(server.dir, { recursive: true });
-    const target = join(server.dir, name);
-    const staging = join(server.dir, `.incoming-${randomBytes(6).toString('hex')}`);
-    writeFileSync(staging, bytes);
-    renameSync(staging, target);
-    const takeOut = () => renameSync(target, join(this.removedDirOf(server.id), removedName(name)));
-    let packed: SegmentResult;
-    try {
-      packed = await indexAdded(this.optionsFor(server), [name], this.live);
-    } catch (error) {
-      takeOut();
-      throw error;
-    }
-    if (!packed.packed.articles.some((a) => a.id === id)) {
-      takeOut();
-      throw citedError('BAD_ARTICLE_FILE', shownName, 'it has no sentences that could be quoted');
-    }
+    const packed = await fileAndIndex({ dir: server.dir, name, id, bytes, shownName, removedDir: () => this.removedDirOf(server.id) }, this.optionsFor(server), this.live);
     const chunk: Chunk = { articles: await unpackArticles(packed.packed), raw: packed.raw, change: { kind: 'add', segment: '', ids: [id] } };
     const segments = server.made?.vocabulary === shared.vocabulary ? [...server.made.segments, await shared.localSegment(chunk, turn)] : await segmentsFor([...server.chunks, chunk], shared);
     // In one go from here: a view made meanwhile never sees the article without its segment.

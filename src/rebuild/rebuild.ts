@@ -10,9 +10,13 @@
  * it always did, with a note saying so. A worker that fails fails the rebuild (the caller puts the
  * corpus back): a corpus that crashed a worker would not fare better on the main thread.
  */
+import { randomBytes } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { removedName } from '../corpus/removed-name.js';
 import { compiledWorker } from '../core/paths.js';
-import { CitedError, type ErrorCode } from '../core/errors.js';
+import { CitedError, citedError, type ErrorCode } from '../core/errors.js';
 import type { UserOptions } from '../cited.js';
 import { runJob, type DataOptions, type JobRequest, type JobResult, type RebuildResult, type SegmentResult } from './job.js';
 import type { WorkerMessage } from './worker.js';
@@ -37,6 +41,46 @@ export function rebuildIndex(options: UserOptions, snapshot: string, expect?: st
 /** Analyses and indexes only `files` of the corpus (articles just added), off the main thread: the makings of a segment. */
 export function indexAdded(options: UserOptions, files: string[], rebuild: RebuildOptions = {}): Promise<SegmentResult> {
   return inWorker(options, (data) => ({ kind: 'segment' as const, options: data, files }), rebuild, 'added articles indexed');
+}
+
+/** Where `fileAndIndex` puts a new article, and where it goes again when it cannot be kept. */
+export interface NewFile {
+  dir: string;
+  name: string;
+  /** The id the article must have once indexed (a file with nothing quotable has none). */
+  id: string;
+  bytes: Uint8Array;
+  /** The name the person adding it gave, for the error. */
+  shownName: string;
+  /** The folder a file that cannot be kept is moved to (made when needed). */
+  removedDir: () => string;
+}
+
+/**
+ * Writes a new article into its corpus folder and indexes it alone, off the main thread (the
+ * shared corpus's add and a server's own use the same steps). Written under a short hidden name
+ * (the loader skips dot files), then renamed: the folder never holds half an article, and the
+ * staging name never outgrows the file system's limit. When indexing fails or nothing in it can be
+ * quoted, the file is moved out again and the folder is as it was.
+ */
+export async function fileAndIndex(file: NewFile, options: UserOptions, rebuild: RebuildOptions = {}): Promise<SegmentResult> {
+  const target = join(file.dir, file.name);
+  const staging = join(file.dir, `.incoming-${randomBytes(6).toString('hex')}`);
+  writeFileSync(staging, file.bytes);
+  renameSync(staging, target);
+  const takeOut = () => renameSync(target, join(file.removedDir(), removedName(file.name)));
+  let packed: SegmentResult;
+  try {
+    packed = await indexAdded(options, [file.name], rebuild);
+  } catch (error) {
+    takeOut();
+    throw error;
+  }
+  if (!packed.packed.articles.some((a) => a.id === file.id)) {
+    takeOut();
+    throw citedError('BAD_ARTICLE_FILE', file.shownName, 'it has no sentences that could be quoted');
+  }
+  return packed;
 }
 
 function inWorker<R extends JobRequest>(options: UserOptions, request: (data: DataOptions) => R, rebuild: RebuildOptions, what: string): Promise<JobResult<R>> {
